@@ -1,0 +1,8 @@
+export {
+  type ConfigSource,
+  type LoadConfigOptions,
+  type LoadedConfig,
+  loadConfig,
+  maskSecrets,
+} from './load.js';
+export { type Config, LOG_LEVELS, type Setting, settings } from './settings.js';

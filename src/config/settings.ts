@@ -1,0 +1,104 @@
+/**
+ * Every configuration setting Earshot has, as data: where it lives in the config object, the
+ * environment variable that sets it, its default, how it is parsed, and whether it is a secret.
+ * Add a capability's settings here as a new section; the loader, `earshot config` and the
+ * README's table all read this one table.
+ */
+import envPaths from 'env-paths';
+import { boolean, integer, oneOf, optionalString, type Parser, string, url } from './parsers.js';
+
+export interface Setting<T> {
+  /** Environment variable that overrides the config file. */
+  env: string;
+  default: T;
+  parse: Parser<T>;
+  description: string;
+  /** Secrets are masked whenever the configuration is printed or logged. */
+  secret?: boolean;
+}
+
+function setting<T>(definition: Setting<T>): Setting<T> {
+  return definition;
+}
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+export const settings = {
+  log: {
+    level: setting({
+      env: 'EARSHOT_LOG_LEVEL',
+      default: 'info' as (typeof LOG_LEVELS)[number],
+      parse: oneOf(LOG_LEVELS),
+      description:
+        'Log level. Logs go to stderr as JSON lines and never contain audio or transcripts.',
+    }),
+  },
+  audio: {
+    ffmpegPath: setting({
+      env: 'EARSHOT_FFMPEG',
+      default: null as string | null,
+      parse: optionalString(),
+      description:
+        'ffmpeg binary used to decode and encode compressed audio. Default: `ffmpeg` on PATH, else the binary shipped with the @ffmpeg-installer/ffmpeg package.',
+    }),
+    decodeTimeoutS: setting({
+      env: 'EARSHOT_DECODE_TIMEOUT_S',
+      default: 300,
+      parse: integer({ min: 1, max: 86_400 }),
+      description: 'Longest time one decode or encode may take before it is abandoned.',
+    }),
+    maxDurationS: setting({
+      env: 'EARSHOT_MAX_AUDIO_DURATION_S',
+      default: 4 * 3600,
+      parse: integer({ min: 1 }),
+      description:
+        'Longest audio accepted, in seconds; longer input is refused rather than exhausting memory.',
+    }),
+    strictTruncation: setting({
+      env: 'EARSHOT_STRICT_TRUNCATION',
+      default: true,
+      parse: boolean(),
+      description:
+        'Refuse audio whose data ends before its header says it should (audio_truncated) instead of decoding the part that is there.',
+    }),
+  },
+  models: {
+    dir: setting({
+      env: 'EARSHOT_MODELS_DIR',
+      default: envPaths('earshot', { suffix: '' }).cache,
+      parse: string({ nonEmpty: true }),
+      description: 'Folder where downloaded models are cached, in a Hugging Face hub-like layout.',
+    }),
+    hubUrl: setting({
+      env: 'EARSHOT_HUB_URL',
+      default: 'https://huggingface.co',
+      parse: url(),
+      description:
+        'Model hub to download from (any server speaking the Hugging Face hub file API).',
+    }),
+    offline: setting({
+      env: 'EARSHOT_OFFLINE',
+      default: false,
+      parse: boolean(),
+      description: 'Never download: models must already be in the cache or in a local folder.',
+    }),
+    hfToken: setting({
+      env: 'HF_TOKEN',
+      default: null as string | null,
+      parse: optionalString(),
+      description: 'Access token sent to the hub for gated or private models.',
+      secret: true,
+    }),
+  },
+} as const;
+
+export type Settings = typeof settings;
+
+/** The typed configuration object built from `settings`. */
+export type Config = {
+  readonly [Section in keyof Settings]: {
+    readonly [Key in keyof Settings[Section]]: Settings[Section][Key] extends Setting<infer T>
+      ? T
+      : never;
+  };
+};

@@ -1,0 +1,78 @@
+/**
+ * Earshot's public API. Everything a program embedding Earshot needs is exported from here;
+ * modules not re-exported are internal.
+ */
+
+export {
+  AUDIO_OUTPUT_FORMATS,
+  type AudioOutputFormat,
+  audioOutputFormats,
+  type EncodeAudioOptions,
+  encodeAudio,
+  encodeAudioStream,
+  isAudioOutputFormat,
+} from './audio/encode.js';
+export {
+  type AudioInput,
+  type AudioSourceInfo,
+  type LoadAudioOptions,
+  type LoadedAudio,
+  loadAudio,
+  type PcmAudio,
+  type RawPcmFormat,
+} from './audio/load.js';
+export { Resampler, type ResamplerOptions, resample } from './audio/resample.js';
+export { encodeWav } from './audio/wav.js';
+export {
+  type Config,
+  type ConfigSource,
+  type LoadConfigOptions,
+  type LoadedConfig,
+  loadConfig,
+  maskSecrets,
+  settings,
+} from './config/index.js';
+export { ComplexFft, RealFft } from './dsp/fft.js';
+export { integratedLoudness, peakDbfs, rmsDbfs } from './dsp/loudness.js';
+export {
+  hzToMel,
+  MelFilterBank,
+  type MelFilterBankOptions,
+  type MelScale,
+  melFilters,
+  melToHz,
+} from './dsp/mel.js';
+export {
+  forEachSpectrum,
+  type PadMode,
+  type Spectrogram,
+  type StftOptions,
+  spectrogram,
+  stftFrameCount,
+} from './dsp/stft.js';
+export {
+  type LogMelOptions,
+  logMelSpectrogram,
+  logMelWindows,
+  type MelSpectrogram,
+  WHISPER_HOP_LENGTH,
+  WHISPER_N_FFT,
+  WHISPER_N_FRAMES,
+  WHISPER_N_SAMPLES,
+  WHISPER_SAMPLE_RATE,
+  whisperMelFilters,
+} from './dsp/whisper-mel.js';
+export { createWindow, type WindowName } from './dsp/window.js';
+export {
+  AudioDecodeError,
+  AudioEncodeError,
+  ConfigError,
+  EarshotError,
+  type ErrorCode,
+  ExternalToolError,
+  errorCatalogue,
+  InvalidRequestError,
+  toEarshotError,
+} from './errors.js';
+export { createLogger, type Logger } from './logging.js';
+export { VERSION } from './version.js';

@@ -33,6 +33,16 @@ export const errorCatalogue = {
   // Audio output
   audio_encode_failed: { status: 500, retryable: false },
   audio_unsupported_output: { status: 400, retryable: false },
+  // Models
+  model_not_found: { status: 404, retryable: false },
+  model_offline: { status: 503, retryable: false },
+  model_unauthorized: { status: 401, retryable: false },
+  model_download_failed: { status: 502, retryable: true },
+  model_checksum_mismatch: { status: 502, retryable: true },
+  model_file_missing: { status: 500, retryable: false },
+  model_corrupt: { status: 500, retryable: false },
+  model_contract_mismatch: { status: 500, retryable: false },
+  model_load_failed: { status: 500, retryable: true },
   // External tools
   ffmpeg_not_found: { status: 500, retryable: false },
   ffmpeg_failed: { status: 500, retryable: true },
@@ -123,6 +133,13 @@ export class AudioEncodeError extends EarshotError {
     message: string,
     options?: EarshotErrorOptions,
   ) {
+    super(code, message, options);
+  }
+}
+
+/** A model could not be found, fetched, verified or loaded. */
+export class ModelError extends EarshotError {
+  constructor(code: CodesOf<'model_'>, message: string, options?: EarshotErrorOptions) {
     super(code, message, options);
   }
 }

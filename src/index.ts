@@ -72,7 +72,15 @@ export {
   ExternalToolError,
   errorCatalogue,
   InvalidRequestError,
+  ModelError,
   toEarshotError,
 } from './errors.js';
 export { createLogger, type Logger } from './logging.js';
+export { checkContract, type ModelContract, type TensorSpec } from './models/contract.js';
+export {
+  type SessionLease,
+  SessionPool,
+  type SessionPoolOptions,
+  sessionPoolOptions,
+} from './models/session-pool.js';
 export { VERSION } from './version.js';

@@ -90,6 +90,36 @@ export const settings = {
       secret: true,
     }),
   },
+  onnx: {
+    executionProvider: setting({
+      env: 'EARSHOT_EXECUTION_PROVIDER',
+      default: 'cpu' as 'cpu' | 'cuda',
+      parse: oneOf(['cpu', 'cuda'] as const),
+      description:
+        "onnxruntime execution provider. `cuda` needs onnxruntime-node's CUDA files installed (they are not downloaded by default).",
+    }),
+    intraOpThreads: setting({
+      env: 'EARSHOT_INTRA_OP_THREADS',
+      default: 0,
+      parse: integer({ min: 0, max: 1024 }),
+      description:
+        'Threads one model uses inside an operator; 0 lets onnxruntime choose (one per physical core).',
+    }),
+    interOpThreads: setting({
+      env: 'EARSHOT_INTER_OP_THREADS',
+      default: 1,
+      parse: integer({ min: 0, max: 1024 }),
+      description:
+        'Threads one model uses across independent operators; 0 lets onnxruntime choose.',
+    }),
+    idleTtlS: setting({
+      env: 'EARSHOT_MODEL_IDLE_TTL_S',
+      default: 600,
+      parse: integer({ min: 0 }),
+      description:
+        'Seconds a loaded model stays in memory unused before it is unloaded; 0 keeps models loaded.',
+    }),
+  },
 } as const;
 
 export type Settings = typeof settings;

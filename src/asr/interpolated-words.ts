@@ -6,9 +6,15 @@
 import type { WhisperTokenizer } from './tokenizer/whisper-tokenizer.js';
 import type { TranscriptionSegment } from './types.js';
 
-export function interpolateWords(segment: TranscriptionSegment, tokenizer: WhisperTokenizer, language: string | null): void {
+export function interpolateWords(
+  segment: TranscriptionSegment,
+  tokenizer: WhisperTokenizer,
+  language: string | null,
+): void {
   const textTokens = segment.tokens.filter((token) => token < tokenizer.eot);
-  const textProbs = segment.tokenProbs.filter((_, index) => (segment.tokens[index] as number) < tokenizer.eot);
+  const textProbs = segment.tokenProbs.filter(
+    (_, index) => (segment.tokens[index] as number) < tokenizer.eot,
+  );
   if (textTokens.length === 0) {
     segment.words = [];
     return;
@@ -29,7 +35,10 @@ export function interpolateWords(segment: TranscriptionSegment, tokenizer: Whisp
       word,
       start: Math.round(start * 100) / 100,
       end: Math.round(cursor * 100) / 100,
-      probability: probabilities.length > 0 ? probabilities.reduce((sum, p) => sum + p, 0) / probabilities.length : 0,
+      probability:
+        probabilities.length > 0
+          ? probabilities.reduce((sum, p) => sum + p, 0) / probabilities.length
+          : 0,
     };
   });
 }

@@ -4,15 +4,20 @@
  * skipping, segments split at timestamp pairs, conditioning on previous text, clip ranges, word
  * timestamps and the silence-before-hallucination heuristics.
  */
-import { logMelSpectrogram, type MelSpectrogram, WHISPER_N_FRAMES, WHISPER_N_SAMPLES } from '../dsp/whisper-mel.js';
+import {
+  logMelSpectrogram,
+  type MelSpectrogram,
+  WHISPER_N_FRAMES,
+  WHISPER_N_SAMPLES,
+} from '../dsp/whisper-mel.js';
 import { InvalidRequestError } from '../errors.js';
 import {
   resolveSuppressTokens,
   seededRandom,
   TIME_PRECISION,
-  WindowDecoder,
   type WindowDecodeOptions,
   type WindowDecodeResult,
+  WindowDecoder,
 } from './decoding/decode-window.js';
 import { interpolateWords } from './interpolated-words.js';
 import { toLanguageCode } from './languages.js';
@@ -41,22 +46,36 @@ function windowFeatures(mel: MelSpectrogram, seek: number, size: number): Float3
   const features = new Float32Array(mel.nMels * WHISPER_N_FRAMES);
   const count = Math.min(size, WHISPER_N_FRAMES, mel.nFrames - seek);
   for (let m = 0; m < mel.nMels; m++) {
-    features.set(mel.data.subarray(m * mel.nFrames + seek, m * mel.nFrames + seek + count), m * WHISPER_N_FRAMES);
+    features.set(
+      mel.data.subarray(m * mel.nFrames + seek, m * mel.nFrames + seek + count),
+      m * WHISPER_N_FRAMES,
+    );
   }
   return features;
 }
 
-function parseClips(clip: TranscribeOptions['clipTimestamps'], contentFrames: number): Array<[number, number]> {
+function parseClips(
+  clip: TranscribeOptions['clipTimestamps'],
+  contentFrames: number,
+): Array<[number, number]> {
   const values =
-    typeof clip === 'string' ? (clip.trim() ? clip.split(',').map((part) => Number(part.trim())) : []) : [...(clip ?? [0])];
+    typeof clip === 'string'
+      ? clip.trim()
+        ? clip.split(',').map((part) => Number(part.trim()))
+        : []
+      : [...(clip ?? [0])];
   if (values.some((value) => !Number.isFinite(value) || value < 0)) {
-    throw new InvalidRequestError('invalid_parameter', 'clipTimestamps must be non-negative numbers of seconds (start,end,start,end,…).');
+    throw new InvalidRequestError(
+      'invalid_parameter',
+      'clipTimestamps must be non-negative numbers of seconds (start,end,start,end,…).',
+    );
   }
   const points = values.map((seconds) => Math.round(seconds * FRAMES_PER_SECOND));
   if (points.length === 0) points.push(0);
   if (points.length % 2 === 1) points.push(contentFrames);
   const clips: Array<[number, number]> = [];
-  for (let i = 0; i < points.length; i += 2) clips.push([points[i] as number, points[i + 1] as number]);
+  for (let i = 0; i < points.length; i += 2)
+    clips.push([points[i] as number, points[i + 1] as number]);
   return clips;
 }
 
@@ -85,19 +104,36 @@ function lastWordEnd(segments: TranscriptionSegment[]): number | undefined {
 }
 
 function validate(options: TranscribeOptions): void {
-  if (options.beamSize !== undefined && !(Number.isInteger(options.beamSize) && options.beamSize >= 1 && options.beamSize <= 32)) {
-    throw new InvalidRequestError('invalid_parameter', 'beamSize must be an integer between 1 and 32.');
+  if (
+    options.beamSize !== undefined &&
+    !(Number.isInteger(options.beamSize) && options.beamSize >= 1 && options.beamSize <= 32)
+  ) {
+    throw new InvalidRequestError(
+      'invalid_parameter',
+      'beamSize must be an integer between 1 and 32.',
+    );
   }
-  if (options.bestOf !== undefined && !(Number.isInteger(options.bestOf) && options.bestOf >= 1 && options.bestOf <= 32)) {
-    throw new InvalidRequestError('invalid_parameter', 'bestOf must be an integer between 1 and 32.');
+  if (
+    options.bestOf !== undefined &&
+    !(Number.isInteger(options.bestOf) && options.bestOf >= 1 && options.bestOf <= 32)
+  ) {
+    throw new InvalidRequestError(
+      'invalid_parameter',
+      'bestOf must be an integer between 1 and 32.',
+    );
   }
   if (options.patience !== undefined && !(options.patience > 0)) {
     throw new InvalidRequestError('invalid_parameter', 'patience must be a positive number.');
   }
-  if (options.lengthPenalty !== undefined && options.lengthPenalty !== null && !(options.lengthPenalty >= 0 && options.lengthPenalty <= 1)) {
+  if (
+    options.lengthPenalty !== undefined &&
+    options.lengthPenalty !== null &&
+    !(options.lengthPenalty >= 0 && options.lengthPenalty <= 1)
+  ) {
     throw new InvalidRequestError('invalid_parameter', 'lengthPenalty must be between 0 and 1.');
   }
-  const temperatures = typeof options.temperature === 'number' ? [options.temperature] : (options.temperature ?? []);
+  const temperatures =
+    typeof options.temperature === 'number' ? [options.temperature] : (options.temperature ?? []);
   if (temperatures.some((t) => !(Number.isFinite(t) && t >= 0 && t <= 2))) {
     throw new InvalidRequestError('invalid_parameter', 'temperature must be between 0 and 2.');
   }
@@ -114,7 +150,10 @@ export async function transcribeWhisper(
   const decoder = new WindowDecoder(runtime, tokenizer);
   const task = options.task ?? 'transcribe';
   const warnings: string[] = [];
-  const mel = logMelSpectrogram(samples, { nMels: runtime.dimensions.nMels, padding: WHISPER_N_SAMPLES });
+  const mel = logMelSpectrogram(samples, {
+    nMels: runtime.dimensions.nMels,
+    padding: WHISPER_N_SAMPLES,
+  });
   const contentFrames = mel.nFrames - WHISPER_N_FRAMES;
   const contentDuration = (contentFrames * HOP_LENGTH) / SAMPLE_RATE;
   const encoded = new Map<string, Promise<EncodedWindow>>();
@@ -140,11 +179,18 @@ export async function transcribeWhisper(
     if (options.language) {
       const code = toLanguageCode(options.language);
       if (!code || (tokenizer.isMultilingual && tokenizer.languageToken(code) === undefined)) {
-        throw new InvalidRequestError('invalid_parameter', `Unknown or unsupported language "${options.language}".`, { details: { param: 'language' } });
+        throw new InvalidRequestError(
+          'invalid_parameter',
+          `Unknown or unsupported language "${options.language}".`,
+          { details: { param: 'language' } },
+        );
       }
       language = code;
       if (!tokenizer.isMultilingual && code !== 'en') {
-        throw new InvalidRequestError('invalid_parameter', `This model is English-only and cannot transcribe "${options.language}".`);
+        throw new InvalidRequestError(
+          'invalid_parameter',
+          `This model is English-only and cannot transcribe "${options.language}".`,
+        );
       }
     } else if (!tokenizer.isMultilingual) {
       language = 'en';
@@ -152,17 +198,35 @@ export async function transcribeWhisper(
       // Detect on the first 30 s of the padded log-mel, as `pad_or_trim(mel, N_FRAMES)`.
       const detectionWindow = await encode(0, WHISPER_N_FRAMES);
       languageProbs = await decoder.detectLanguage(detectionWindow);
-      language = Object.entries(languageProbs).reduce((best, entry) => (entry[1] > best[1] ? entry : best))[0];
+      language = Object.entries(languageProbs).reduce((best, entry) =>
+        entry[1] > best[1] ? entry : best,
+      )[0];
     }
-    if (options.wordTimestamps && task === 'translate') warnings.push('Word-level timestamps on translations may not be reliable.');
-    const wordMethod = options.wordTimestamps ? (runtime.hasCrossAttentions ? 'cross-attention-dtw' : 'token-interpolation') : undefined;
+    if (options.wordTimestamps && task === 'translate')
+      warnings.push('Word-level timestamps on translations may not be reliable.');
+    const wordMethod = options.wordTimestamps
+      ? runtime.hasCrossAttentions
+        ? 'cross-attention-dtw'
+        : 'token-interpolation'
+      : undefined;
     if (wordMethod === 'token-interpolation') {
-      warnings.push('The model export has no cross-attention outputs: word times are interpolated within segments.');
+      warnings.push(
+        'The model export has no cross-attention outputs: word times are interpolated within segments.',
+      );
     }
 
-    const temperatures = typeof options.temperature === 'number' ? [options.temperature] : [...(options.temperature ?? DEFAULT_TEMPERATURES)];
+    const temperatures =
+      typeof options.temperature === 'number'
+        ? [options.temperature]
+        : [...(options.temperature ?? DEFAULT_TEMPERATURES)];
     const random = seededRandom(options.seed ?? Math.floor(Math.random() * 2 ** 31));
-    const hotwords = typeof options.hotwords === 'string' ? options.hotwords.split(',').map((word) => word.trim()).filter(Boolean) : [...(options.hotwords ?? [])];
+    const hotwords =
+      typeof options.hotwords === 'string'
+        ? options.hotwords
+            .split(',')
+            .map((word) => word.trim())
+            .filter(Boolean)
+        : [...(options.hotwords ?? [])];
     const baseDecode: Omit<WindowDecodeOptions, 'temperature' | 'prompt'> = {
       language,
       task,
@@ -177,23 +241,35 @@ export async function transcribeWhisper(
       suppressBlank: options.suppressBlank ?? true,
       suppressTokens: resolveSuppressTokens(tokenizer, options.suppressTokens ?? [-1]),
       withoutTimestamps: options.withoutTimestamps ?? false,
-      maxInitialTimestamp: options.maxInitialTimestamp === undefined ? 1 : options.maxInitialTimestamp,
+      maxInitialTimestamp:
+        options.maxInitialTimestamp === undefined ? 1 : options.maxInitialTimestamp,
       minNewTokens: options.minNewTokens ?? 0,
       random,
     };
-    const compressionThreshold = options.compressionRatioThreshold === undefined ? 2.4 : options.compressionRatioThreshold;
+    const compressionThreshold =
+      options.compressionRatioThreshold === undefined ? 2.4 : options.compressionRatioThreshold;
     const logprobThreshold = options.logprobThreshold === undefined ? -1 : options.logprobThreshold;
-    const noSpeechThreshold = options.noSpeechThreshold === undefined ? 0.6 : options.noSpeechThreshold;
+    const noSpeechThreshold =
+      options.noSpeechThreshold === undefined ? 0.6 : options.noSpeechThreshold;
 
-    const decodeWithFallback = async (window: EncodedWindow, prompt: number[]): Promise<WindowDecodeResult> => {
+    const decodeWithFallback = async (
+      window: EncodedWindow,
+      prompt: number[],
+    ): Promise<WindowDecodeResult> => {
       let result: WindowDecodeResult | null = null;
       for (const temperature of temperatures) {
         options.signal?.throwIfAborted();
         result = await decoder.decode(window, { ...baseDecode, temperature, prompt }, language);
         let fallback = false;
-        if (compressionThreshold !== null && result.compressionRatio > compressionThreshold) fallback = true;
+        if (compressionThreshold !== null && result.compressionRatio > compressionThreshold)
+          fallback = true;
         if (logprobThreshold !== null && result.avgLogprob < logprobThreshold) fallback = true;
-        if (noSpeechThreshold !== null && result.noSpeechProb > noSpeechThreshold && logprobThreshold !== null && result.avgLogprob < logprobThreshold) {
+        if (
+          noSpeechThreshold !== null &&
+          result.noSpeechProb > noSpeechThreshold &&
+          logprobThreshold !== null &&
+          result.avgLogprob < logprobThreshold
+        ) {
           fallback = false; // silence: no point in trying harder
         }
         if (!fallback) break;
@@ -201,11 +277,14 @@ export async function transcribeWhisper(
       return result as WindowDecodeResult;
     };
 
-    const initialPromptTokens = options.initialPrompt ? tokenizer.encode(` ${options.initialPrompt.trim()}`) : [];
+    const initialPromptTokens = options.initialPrompt
+      ? tokenizer.encode(` ${options.initialPrompt.trim()}`)
+      : [];
     const allTokens: number[] = [...initialPromptTokens];
     const allSegments: TranscriptionSegment[] = [];
     let promptResetSince = 0;
-    const remainingPromptLength = Math.floor(runtime.dimensions.nTextCtx / 2) - 1 - initialPromptTokens.length;
+    const remainingPromptLength =
+      Math.floor(runtime.dimensions.nTextCtx / 2) - 1 - initialPromptTokens.length;
     const clips = parseClips(options.clipTimestamps, contentFrames);
     const threshold = options.hallucinationSilenceThreshold ?? null;
     const sotSequence = tokenizer.sotSequence(language, task);
@@ -231,7 +310,12 @@ export async function transcribeWhisper(
       const windowSeek = seek;
       try {
         const prompt = options.carryInitialPrompt
-          ? [...initialPromptTokens, ...allTokens.slice(Math.max(initialPromptTokens.length, promptResetSince)).slice(-Math.max(0, remainingPromptLength))]
+          ? [
+              ...initialPromptTokens,
+              ...allTokens
+                .slice(Math.max(initialPromptTokens.length, promptResetSince))
+                .slice(-Math.max(0, remainingPromptLength)),
+            ]
           : allTokens.slice(promptResetSince);
         const result = await decodeWithFallback(window, prompt);
         const tokens = result.tokens;
@@ -248,7 +332,12 @@ export async function transcribeWhisper(
 
         const previousSeek = seek;
         const current: TranscriptionSegment[] = [];
-        const newSegment = (start: number, end: number, from: number, to: number): TranscriptionSegment => {
+        const newSegment = (
+          start: number,
+          end: number,
+          from: number,
+          to: number,
+        ): TranscriptionSegment => {
           const sliced = tokens.slice(from, to);
           return {
             id: 0,
@@ -265,9 +354,13 @@ export async function transcribeWhisper(
           };
         };
         const isTimestamp = tokens.map((token) => token >= tokenizer.timestampBegin);
-        const singleTimestampEnding = isTimestamp.length >= 2 && !isTimestamp[isTimestamp.length - 2] && isTimestamp[isTimestamp.length - 1] === true;
+        const singleTimestampEnding =
+          isTimestamp.length >= 2 &&
+          !isTimestamp[isTimestamp.length - 2] &&
+          isTimestamp[isTimestamp.length - 1] === true;
         const consecutive: number[] = [];
-        for (let i = 0; i + 1 < isTimestamp.length; i++) if (isTimestamp[i] && isTimestamp[i + 1]) consecutive.push(i + 1);
+        for (let i = 0; i + 1 < isTimestamp.length; i++)
+          if (isTimestamp[i] && isTimestamp[i + 1]) consecutive.push(i + 1);
         if (consecutive.length > 0) {
           const slices = [...consecutive];
           if (singleTimestampEnding) slices.push(tokens.length);
@@ -275,7 +368,14 @@ export async function transcribeWhisper(
           for (const slice of slices) {
             const startPos = (tokens[lastSlice] as number) - tokenizer.timestampBegin;
             const endPos = (tokens[slice - 1] as number) - tokenizer.timestampBegin;
-            current.push(newSegment(timeOffset + startPos * TIME_PRECISION, timeOffset + endPos * TIME_PRECISION, lastSlice, slice));
+            current.push(
+              newSegment(
+                timeOffset + startPos * TIME_PRECISION,
+                timeOffset + endPos * TIME_PRECISION,
+                lastSlice,
+                slice,
+              ),
+            );
             lastSlice = slice;
           }
           if (singleTimestampEnding) {
@@ -288,15 +388,26 @@ export async function transcribeWhisper(
           let duration = segmentDuration;
           const timestamps = tokens.filter((token) => token >= tokenizer.timestampBegin);
           const last = timestamps[timestamps.length - 1];
-          if (last !== undefined && last !== tokenizer.timestampBegin) duration = (last - tokenizer.timestampBegin) * TIME_PRECISION;
+          if (last !== undefined && last !== tokenizer.timestampBegin)
+            duration = (last - tokenizer.timestampBegin) * TIME_PRECISION;
           current.push(newSegment(timeOffset, timeOffset + duration, 0, tokens.length));
           seek += segmentSize;
         }
 
         if (options.wordTimestamps) {
           if (wordsFromAttention) {
-            const textTokens = current.flatMap((segment) => segment.tokens.filter((token) => token < tokenizer.eot));
-            const alignment = await findAlignment(runtime, tokenizer, window, sotSequence, textTokens, segmentSize, language);
+            const textTokens = current.flatMap((segment) =>
+              segment.tokens.filter((token) => token < tokenizer.eot),
+            );
+            const alignment = await findAlignment(
+              runtime,
+              tokenizer,
+              window,
+              sotSequence,
+              textTokens,
+              segmentSize,
+              language,
+            );
             lastSpeechTimestamp = assignWords(current, alignment, {
               timeOffset: (windowSeek * HOP_LENGTH) / SAMPLE_RATE,
               prepend: options.prependPunctuations ?? DEFAULT_PREPEND,
@@ -315,10 +426,15 @@ export async function transcribeWhisper(
             if (!singleTimestampEnding) {
               const end = lastWordEnd(current);
               if (end !== undefined && end > timeOffset) {
-                seek = windowEndTime - end > threshold ? Math.round(end * FRAMES_PER_SECOND) : previousSeek + segmentSize;
+                seek =
+                  windowEndTime - end > threshold
+                    ? Math.round(end * FRAMES_PER_SECOND)
+                    : previousSeek + segmentSize;
               }
             }
-            const firstWithWords = current.find((segment) => segment.words && segment.words.length > 0);
+            const firstWithWords = current.find(
+              (segment) => segment.words && segment.words.length > 0,
+            );
             if (firstWithWords && isSegmentAnomaly(firstWithWords)) {
               const gap = firstWithWords.start - timeOffset;
               if (gap > threshold) {
@@ -332,10 +448,18 @@ export async function transcribeWhisper(
               const segment = current[si] as TranscriptionSegment;
               if (!segment.words || segment.words.length === 0) continue;
               if (isSegmentAnomaly(segment)) {
-                const next = current.slice(si + 1).find((candidate) => candidate.words && candidate.words.length > 0);
+                const next = current
+                  .slice(si + 1)
+                  .find((candidate) => candidate.words && candidate.words.length > 0);
                 const nextStart = next?.words?.[0]?.start ?? timeOffset + segmentDuration;
-                const silenceBefore = segment.start - hallucinationLastEnd > threshold || segment.start < threshold || segment.start - timeOffset < 2;
-                const silenceAfter = nextStart - segment.end > threshold || isSegmentAnomaly(next) || windowEndTime - segment.end < 2;
+                const silenceBefore =
+                  segment.start - hallucinationLastEnd > threshold ||
+                  segment.start < threshold ||
+                  segment.start - timeOffset < 2;
+                const silenceAfter =
+                  nextStart - segment.end > threshold ||
+                  isSegmentAnomaly(next) ||
+                  windowEndTime - segment.end < 2;
                 if (silenceBefore && silenceAfter) {
                   seek = Math.round(Math.max(timeOffset + 1, segment.start) * FRAMES_PER_SECOND);
                   if (contentDuration - segment.end < threshold) seek = contentFrames;
@@ -364,7 +488,8 @@ export async function transcribeWhisper(
           options.onSegment?.(segment);
         }
         allTokens.push(...current.flatMap((segment) => segment.tokens));
-        if (!(options.conditionOnPreviousText ?? true) || result.temperature > 0.5) promptResetSince = allTokens.length;
+        if (!(options.conditionOnPreviousText ?? true) || result.temperature > 0.5)
+          promptResetSince = allTokens.length;
         report(options, seek, contentFrames, clips);
       } finally {
         await release(windowSeek, segmentSize);
@@ -384,10 +509,21 @@ export async function transcribeWhisper(
   }
 }
 
-function report(options: TranscribeOptions, seek: number, contentFrames: number, clips: Array<[number, number]>): void {
+function report(
+  options: TranscribeOptions,
+  seek: number,
+  contentFrames: number,
+  clips: Array<[number, number]>,
+): void {
   if (!options.onProgress) return;
-  const total = clips.reduce((sum, [start, end]) => sum + Math.max(0, Math.min(end, contentFrames) - start), 0);
+  const total = clips.reduce(
+    (sum, [start, end]) => sum + Math.max(0, Math.min(end, contentFrames) - start),
+    0,
+  );
   let done = 0;
   for (const [start, end] of clips) done += Math.max(0, Math.min(seek, end, contentFrames) - start);
-  options.onProgress({ doneS: (done * HOP_LENGTH) / SAMPLE_RATE, totalS: (total * HOP_LENGTH) / SAMPLE_RATE });
+  options.onProgress({
+    doneS: (done * HOP_LENGTH) / SAMPLE_RATE,
+    totalS: (total * HOP_LENGTH) / SAMPLE_RATE,
+  });
 }

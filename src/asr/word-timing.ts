@@ -19,7 +19,11 @@ export interface WordTiming {
 }
 
 /** Median filter along the last axis of rows of length `width`, with reflect padding. */
-export function medianFilter(rows: Float64Array, rowLength: number, filterWidth: number): Float64Array {
+export function medianFilter(
+  rows: Float64Array,
+  rowLength: number,
+  filterWidth: number,
+): Float64Array {
   const pad = Math.floor(filterWidth / 2);
   if (rowLength <= pad) return rows;
   const out = new Float64Array(rows.length);
@@ -40,7 +44,11 @@ export function medianFilter(rows: Float64Array, rowLength: number, filterWidth:
 }
 
 /** DTW over a cost matrix (`n × m`, row-major); returns the (text index, time index) path. */
-export function dtw(cost: Float64Array, n: number, m: number): { textIndices: number[]; timeIndices: number[] } {
+export function dtw(
+  cost: Float64Array,
+  n: number,
+  m: number,
+): { textIndices: number[]; timeIndices: number[] } {
   const total = new Float64Array((n + 1) * (m + 1)).fill(Number.POSITIVE_INFINITY);
   const trace = new Int8Array((n + 1) * (m + 1)).fill(-1);
   const at = (i: number, j: number) => i * (m + 1) + j;
@@ -107,17 +115,21 @@ export async function findAlignment(
   for (let row = 0; row < heads * tokenCount; row++) {
     let sum = 0;
     for (let f = 0; f < frames; f++) sum += attention.weights[row * attention.frames + f] as number;
-    for (let f = 0; f < frames; f++) kept[row * frames + f] = (attention.weights[row * attention.frames + f] as number) / (sum || 1);
+    for (let f = 0; f < frames; f++)
+      kept[row * frames + f] =
+        (attention.weights[row * attention.frames + f] as number) / (sum || 1);
   }
   // Standardise each head's weights over tokens (per frame), then median-filter over time.
   const normalised = new Float64Array(heads * tokenCount * frames);
   for (let h = 0; h < heads; h++) {
     for (let f = 0; f < frames; f++) {
       let mean = 0;
-      for (let t = 0; t < tokenCount; t++) mean += kept[(h * tokenCount + t) * frames + f] as number;
+      for (let t = 0; t < tokenCount; t++)
+        mean += kept[(h * tokenCount + t) * frames + f] as number;
       mean /= tokenCount;
       let variance = 0;
-      for (let t = 0; t < tokenCount; t++) variance += ((kept[(h * tokenCount + t) * frames + f] as number) - mean) ** 2;
+      for (let t = 0; t < tokenCount; t++)
+        variance += ((kept[(h * tokenCount + t) * frames + f] as number) - mean) ** 2;
       const std = Math.sqrt(variance / tokenCount) || 1;
       for (let t = 0; t < tokenCount; t++) {
         const index = (h * tokenCount + t) * frames + f;
@@ -133,18 +145,24 @@ export async function findAlignment(
   for (let t = 0; t < rows; t++) {
     for (let f = 0; f < frames; f++) {
       let sum = 0;
-      for (let h = 0; h < heads; h++) sum += filtered[(h * tokenCount + first + t) * frames + f] as number;
+      for (let h = 0; h < heads; h++)
+        sum += filtered[(h * tokenCount + first + t) * frames + f] as number;
       cost[t * frames + f] = -sum / heads;
     }
   }
   const { textIndices, timeIndices } = dtw(cost, rows, frames);
-  const { words, tokens: wordTokens } = tokenizer.splitToWordTokens([...textTokens, tokenizer.eot], language);
+  const { words, tokens: wordTokens } = tokenizer.splitToWordTokens(
+    [...textTokens, tokenizer.eot],
+    language,
+  );
   if (wordTokens.length <= 1) return [];
   const boundaries = [0];
-  for (const group of wordTokens.slice(0, -1)) boundaries.push((boundaries[boundaries.length - 1] as number) + group.length);
+  for (const group of wordTokens.slice(0, -1))
+    boundaries.push((boundaries[boundaries.length - 1] as number) + group.length);
   const jumpTimes: number[] = [];
   textIndices.forEach((textIndex, k) => {
-    if (k === 0 || textIndex !== textIndices[k - 1]) jumpTimes.push((timeIndices[k] as number) / TOKENS_PER_SECOND);
+    if (k === 0 || textIndex !== textIndices[k - 1])
+      jumpTimes.push((timeIndices[k] as number) / TOKENS_PER_SECOND);
   });
   return words.slice(0, -1).map((word, index) => {
     const from = boundaries[index] as number;
@@ -161,7 +179,11 @@ export async function findAlignment(
 }
 
 /** Moves leading punctuation onto the following word and trailing punctuation onto the previous. */
-export function mergePunctuations(alignment: WordTiming[], prepended: string, appended: string): void {
+export function mergePunctuations(
+  alignment: WordTiming[],
+  prepended: string,
+  appended: string,
+): void {
   let i = alignment.length - 2;
   let j = alignment.length - 1;
   while (i >= 0) {
@@ -203,14 +225,25 @@ const round2 = (value: number) => Math.round(value * 100) / 100;
 export function assignWords(
   segments: TranscriptionSegment[],
   alignment: WordTiming[],
-  options: { timeOffset: number; prepend: string; append: string; lastSpeechTimestamp: number; eot: number },
+  options: {
+    timeOffset: number;
+    prepend: string;
+    append: string;
+    lastSpeechTimestamp: number;
+    eot: number;
+  },
 ): number {
-  const durations = alignment.map((timing) => timing.end - timing.start).filter((duration) => duration !== 0);
+  const durations = alignment
+    .map((timing) => timing.end - timing.start)
+    .filter((duration) => duration !== 0);
   const sorted = [...durations].sort((a, b) => a - b);
   let median = 0;
   if (sorted.length > 0) {
     const middle = Math.floor(sorted.length / 2);
-    median = sorted.length % 2 === 1 ? (sorted[middle] as number) : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
+    median =
+      sorted.length % 2 === 1
+        ? (sorted[middle] as number)
+        : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
   }
   const medianDuration = Math.min(0.7, median);
   const maxDuration = medianDuration * 2;
@@ -219,8 +252,12 @@ export function assignWords(
     for (let i = 1; i < alignment.length; i++) {
       const timing = alignment[i] as WordTiming;
       if (timing.end - timing.start > maxDuration) {
-        if (sentenceEnd.includes(timing.word) && timing.word !== '') timing.end = timing.start + maxDuration;
-        else if (sentenceEnd.includes((alignment[i - 1] as WordTiming).word) && (alignment[i - 1] as WordTiming).word !== '') {
+        if (sentenceEnd.includes(timing.word) && timing.word !== '')
+          timing.end = timing.start + maxDuration;
+        else if (
+          sentenceEnd.includes((alignment[i - 1] as WordTiming).word) &&
+          (alignment[i - 1] as WordTiming).word !== ''
+        ) {
           timing.start = timing.end - maxDuration;
         }
       }
@@ -251,7 +288,8 @@ export function assignWords(
       const second = words[1];
       if (
         first.end - lastSpeech > medianDuration * 4 &&
-        (first.end - first.start > maxDuration || (second !== undefined && second.end - first.start > maxDuration * 2))
+        (first.end - first.start > maxDuration ||
+          (second !== undefined && second.end - first.start > maxDuration * 2))
       ) {
         if (second !== undefined && second.end - second.start > maxDuration) {
           const boundary = Math.max(second.end / 2, second.end - maxDuration);

@@ -6,7 +6,7 @@
 import { deflateSync } from 'node:zlib';
 import type { WhisperTokenizer } from '../tokenizer/whisper-tokenizer.js';
 import type { TranscriptionTask } from '../types.js';
-import { logitsRow, type EncodedWindow, type WhisperRuntime } from '../whisper/runtime.js';
+import { type EncodedWindow, logitsRow, type WhisperRuntime } from '../whisper/runtime.js';
 import {
   ApplyTimestampRules,
   HotwordBias,
@@ -64,10 +64,20 @@ export function compressionRatio(text: string): number {
 }
 
 /** Expands `-1` into the non-speech tokens and adds the control tokens that are never sampled. */
-export function resolveSuppressTokens(tokenizer: WhisperTokenizer, requested: readonly number[]): number[] {
+export function resolveSuppressTokens(
+  tokenizer: WhisperTokenizer,
+  requested: readonly number[],
+): number[] {
   const tokens = new Set(requested.filter((token) => token >= 0));
   if (requested.includes(-1)) for (const token of tokenizer.nonSpeechTokens()) tokens.add(token);
-  for (const token of [tokenizer.transcribe, tokenizer.translate, tokenizer.sot, tokenizer.sotPrev, tokenizer.sotLm, tokenizer.noSpeech]) {
+  for (const token of [
+    tokenizer.transcribe,
+    tokenizer.translate,
+    tokenizer.sot,
+    tokenizer.sotPrev,
+    tokenizer.sotLm,
+    tokenizer.noSpeech,
+  ]) {
     if (token !== null) tokens.add(token);
   }
   return [...tokens].sort((a, b) => a - b);
@@ -90,7 +100,10 @@ export class WindowDecoder {
   }
 
   /** The tokens fed before sampling starts, and where the start-of-transcript token sits. */
-  initialTokens(options: WindowDecodeOptions, language: string | null): { tokens: number[]; sotIndex: number } {
+  initialTokens(
+    options: WindowDecodeOptions,
+    language: string | null,
+  ): { tokens: number[]; sotIndex: number } {
     const sotSequence = this.tokenizer.sotSequence(language, options.task);
     if (options.withoutTimestamps) sotSequence.push(this.tokenizer.noTimestamps);
     let tokens = [...sotSequence];
@@ -102,11 +115,17 @@ export class WindowDecoder {
     const context: number[] = [];
     const hotwordText = (options.hotwords ?? []).join(', ').trim();
     if (hotwordText && !options.prefix) {
-      context.push(...this.tokenizer.encode(` ${hotwordText}`).slice(0, Math.floor(this.nTextCtx / 2) - 1));
+      context.push(
+        ...this.tokenizer.encode(` ${hotwordText}`).slice(0, Math.floor(this.nTextCtx / 2) - 1),
+      );
     }
     if (options.prompt && options.prompt.length > 0) context.push(...options.prompt);
     if (context.length > 0) {
-      tokens = [this.tokenizer.sotPrev, ...context.slice(-(Math.floor(this.nTextCtx / 2) - 1)), ...tokens];
+      tokens = [
+        this.tokenizer.sotPrev,
+        ...context.slice(-(Math.floor(this.nTextCtx / 2) - 1)),
+        ...tokens,
+      ];
     }
     return { tokens, sotIndex: tokens.indexOf(this.tokenizer.sot) };
   }
@@ -121,7 +140,9 @@ export class WindowDecoder {
       const max = Math.max(...languageLogits);
       const exps = languageLogits.map((value) => Math.exp(value - max));
       const total = exps.reduce((sum, value) => sum + value, 0);
-      return Object.fromEntries(this.tokenizer.languages.map(({ code }, index) => [code, (exps[index] as number) / total]));
+      return Object.fromEntries(
+        this.tokenizer.languages.map(({ code }, index) => [code, (exps[index] as number) / total]),
+      );
     } finally {
       stepper.dispose();
     }
@@ -131,37 +152,56 @@ export class WindowDecoder {
     const filters: LogitFilter[] = [];
     if (options.suppressBlank) filters.push(new SuppressBlank(this.tokenizer, sampleBegin));
     if (options.suppressTokens.length > 0) filters.push(new SuppressTokens(options.suppressTokens));
-    if ((options.minNewTokens ?? 0) > 0) filters.push(new MinimumLength(this.tokenizer.eot, sampleBegin, options.minNewTokens ?? 0));
+    if ((options.minNewTokens ?? 0) > 0)
+      filters.push(new MinimumLength(this.tokenizer.eot, sampleBegin, options.minNewTokens ?? 0));
     if (options.hotwords && options.hotwords.length > 0 && (options.hotwordBoost ?? 0) > 0) {
-      filters.push(new HotwordBias(this.tokenizer, options.hotwords, sampleBegin, options.hotwordBoost ?? 0));
+      filters.push(
+        new HotwordBias(this.tokenizer, options.hotwords, sampleBegin, options.hotwordBoost ?? 0),
+      );
     }
     if (!options.withoutTimestamps) {
-      const index = options.maxInitialTimestamp ? Math.round(options.maxInitialTimestamp / TIME_PRECISION) : null;
+      const index = options.maxInitialTimestamp
+        ? Math.round(options.maxInitialTimestamp / TIME_PRECISION)
+        : null;
       filters.push(new ApplyTimestampRules(this.tokenizer, sampleBegin, index));
     }
     return filters;
   }
 
-  async decode(window: EncodedWindow, options: WindowDecodeOptions, detectedLanguage: string): Promise<WindowDecodeResult> {
+  async decode(
+    window: EncodedWindow,
+    options: WindowDecodeOptions,
+    detectedLanguage: string,
+  ): Promise<WindowDecodeResult> {
     const language = options.language ?? detectedLanguage;
     const { tokens: initial, sotIndex } = this.initialTokens(options, language);
     const sampleBegin = initial.length;
     const filters = this.filters(options, sampleBegin);
-    const beam = options.temperature === 0 && options.beamSize !== undefined && options.beamSize > 1 ? options.beamSize : 0;
+    const beam =
+      options.temperature === 0 && options.beamSize !== undefined && options.beamSize > 1
+        ? options.beamSize
+        : 0;
     const group = beam > 0 ? beam : options.temperature > 0 ? Math.max(1, options.bestOf ?? 1) : 1;
     const stepper = this.runtime.startDecoder(window, group);
     const { eot } = this.tokenizer;
     let noSpeechProb = Number.NaN;
     const finished: Candidate[] = [];
-    let live: Candidate[] = Array.from({ length: group }, () => ({ tokens: [...initial], sumLogprob: 0, tokenProbs: [] }));
-    const maxCandidates = beam > 0 ? Math.max(1, Math.round(beam * (options.patience ?? 1))) : group;
+    let live: Candidate[] = Array.from({ length: group }, () => ({
+      tokens: [...initial],
+      sumLogprob: 0,
+      tokenProbs: [],
+    }));
+    const maxCandidates =
+      beam > 0 ? Math.max(1, Math.round(beam * (options.patience ?? 1))) : group;
     const random = options.random ?? Math.random;
     try {
       let feed: number[][] = live.map((candidate) => candidate.tokens);
       for (let step = 0; step < options.sampleLength; step++) {
         const logits = await stepper.step(feed);
         if (step === 0 && this.tokenizer.noSpeech !== null) {
-          noSpeechProb = Math.exp(logSoftmax(logitsRow(logits, 0, sotIndex))[this.tokenizer.noSpeech] as number);
+          noSpeechProb = Math.exp(
+            logSoftmax(logitsRow(logits, 0, sotIndex))[this.tokenizer.noSpeech] as number,
+          );
         }
         const rows = live.map((candidate, row) => {
           const filtered = Float32Array.from(logitsRow(logits, row, logits.positions - 1));
@@ -178,13 +218,17 @@ export class WindowDecoder {
             const candidate = live[row] as Candidate;
             if (candidate.tokens[candidate.tokens.length - 1] === eot) continue;
             const filtered = rows[row] as Float32Array;
-            const token = options.temperature === 0 ? argmax(filtered) : sample(filtered, options.temperature, random);
+            const token =
+              options.temperature === 0
+                ? argmax(filtered)
+                : sample(filtered, options.temperature, random);
             const logprob = logSoftmax(filtered)[token] as number;
             candidate.tokens.push(token);
             candidate.sumLogprob += logprob;
             candidate.tokenProbs.push(Math.exp(logprob));
           }
-          if (live.every((candidate) => candidate.tokens[candidate.tokens.length - 1] === eot)) break;
+          if (live.every((candidate) => candidate.tokens[candidate.tokens.length - 1] === eot))
+            break;
         }
         if ((live[0]?.tokens.length ?? 0) > this.nTextCtx) break;
         // Finished rows keep being fed end of text so that every row stays the same length.
@@ -267,12 +311,17 @@ export class WindowDecoder {
       const sampled = candidate.tokens.slice(sampleBegin);
       const end = sampled.indexOf(eot);
       const tokens = end < 0 ? sampled : sampled.slice(0, end);
-      return { tokens, tokenProbs: candidate.tokenProbs.slice(0, tokens.length), sumLogprob: candidate.sumLogprob };
+      return {
+        tokens,
+        tokenProbs: candidate.tokenProbs.slice(0, tokens.length),
+        sumLogprob: candidate.sumLogprob,
+      };
     });
     const penalty = options.lengthPenalty;
     const score = (entry: (typeof trimmed)[number]) => {
       const length = entry.tokens.length;
-      const divisor = penalty === null || penalty === undefined ? length : ((5 + length) / 6) ** penalty;
+      const divisor =
+        penalty === null || penalty === undefined ? length : ((5 + length) / 6) ** penalty;
       return entry.sumLogprob / (divisor || 1);
     };
     let best = trimmed[0] as (typeof trimmed)[number];

@@ -63,10 +63,13 @@ export class ApplyTimestampRules implements LogitFilter {
     const { timestampBegin, eot, noTimestamps } = this.tokenizer;
     logits[noTimestamps] = NEG_INF;
     const sampled = tokens.slice(this.sampleBegin);
-    const lastWasTimestamp = sampled.length >= 1 && (sampled[sampled.length - 1] as number) >= timestampBegin;
-    const penultimateWasTimestamp = sampled.length < 2 || (sampled[sampled.length - 2] as number) >= timestampBegin;
+    const lastWasTimestamp =
+      sampled.length >= 1 && (sampled[sampled.length - 1] as number) >= timestampBegin;
+    const penultimateWasTimestamp =
+      sampled.length < 2 || (sampled[sampled.length - 2] as number) >= timestampBegin;
     if (lastWasTimestamp) {
-      if (penultimateWasTimestamp) logits.fill(NEG_INF, timestampBegin); // has to be text
+      if (penultimateWasTimestamp)
+        logits.fill(NEG_INF, timestampBegin); // has to be text
       else logits.fill(NEG_INF, 0, eot); // cannot be text
     }
     const timestamps = sampled.filter((token) => token >= timestampBegin);
@@ -85,7 +88,8 @@ export class ApplyTimestampRules implements LogitFilter {
     const normaliser = logSumExp(logits);
     const timestampLogprob = logSumExp(logits, timestampBegin) - normaliser;
     let maxText = NEG_INF;
-    for (let i = 0; i < timestampBegin; i++) if ((logits[i] as number) > maxText) maxText = logits[i] as number;
+    for (let i = 0; i < timestampBegin; i++)
+      if ((logits[i] as number) > maxText) maxText = logits[i] as number;
     if (timestampLogprob > maxText - normaliser) logits.fill(NEG_INF, 0, timestampBegin);
   }
 }
@@ -134,11 +138,13 @@ export class HotwordBias implements LogitFilter {
     const sampled = tokens.slice(this.sampleBegin);
     for (let length = 1; length < this.depth && length <= sampled.length; length++) {
       let node: TrieNode | undefined = this.root;
-      for (let i = sampled.length - length; i < sampled.length && node; i++) node = node.children.get(sampled[i] as number);
+      for (let i = sampled.length - length; i < sampled.length && node; i++)
+        node = node.children.get(sampled[i] as number);
       if (node) for (const token of node.children.keys()) boosted.add(token);
     }
     for (const token of boosted) {
-      if (token < logits.length && logits[token] !== NEG_INF) logits[token] = (logits[token] as number) + this.boost;
+      if (token < logits.length && logits[token] !== NEG_INF)
+        logits[token] = (logits[token] as number) + this.boost;
     }
   }
 }

@@ -19,7 +19,8 @@ export function logSoftmax(logits: ArrayLike<number>): Float64Array {
 
 export function argmax(values: ArrayLike<number>, from = 0, to = values.length): number {
   let best = from;
-  for (let i = from + 1; i < to; i++) if ((values[i] as number) > (values[best] as number)) best = i;
+  for (let i = from + 1; i < to; i++)
+    if ((values[i] as number) > (values[best] as number)) best = i;
   return best;
 }
 
@@ -52,7 +53,11 @@ export function seededRandom(seed: number): () => number {
 }
 
 /** Draws an index from softmax(logits / temperature). */
-export function sample(logits: ArrayLike<number>, temperature: number, random: () => number): number {
+export function sample(
+  logits: ArrayLike<number>,
+  temperature: number,
+  random: () => number,
+): number {
   const scaled = new Float64Array(logits.length);
   for (let i = 0; i < logits.length; i++) scaled[i] = (logits[i] as number) / temperature;
   const normaliser = logSumExp(scaled);

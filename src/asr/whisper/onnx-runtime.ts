@@ -9,6 +9,7 @@ import { type InferenceSession, Tensor } from 'onnxruntime-node';
 import { ModelError } from '../../errors.js';
 import type { ModelContract } from '../../models/contract.js';
 import type { SessionLease } from '../../models/session-pool.js';
+import { float16ToFloat32, float32ToFloat16 } from './float16.js';
 import type {
   AlignmentAttention,
   DecoderLogits,
@@ -17,7 +18,6 @@ import type {
   WhisperDimensions,
   WhisperRuntime,
 } from './runtime.js';
-import { float16ToFloat32, float32ToFloat16 } from './float16.js';
 
 const FLOAT = ['float32', 'float16'] as const;
 
@@ -57,18 +57,30 @@ function toFloat32(tensor: Tensor): Float32Array {
 function repeatBatch(tensor: Tensor, batch: number): Tensor {
   if (batch === 1) return tensor;
   const source = tensor.data as Float32Array | Uint16Array;
-  const out = new (source.constructor as Float32ArrayConstructor | Uint16ArrayConstructor)(source.length * batch);
+  const out = new (source.constructor as Float32ArrayConstructor | Uint16ArrayConstructor)(
+    source.length * batch,
+  );
   for (let b = 0; b < batch; b++) out.set(source, b * source.length);
-  return new Tensor(tensor.type as 'float32', out as Float32Array, [batch, ...tensor.dims.slice(1)]);
+  return new Tensor(tensor.type as 'float32', out as Float32Array, [
+    batch,
+    ...tensor.dims.slice(1),
+  ]);
 }
 
 /** Gathers rows of a `[batch, …]` tensor. */
 function gatherRows(tensor: Tensor, rows: readonly number[]): Tensor {
   const source = tensor.data as Float32Array | Uint16Array;
   const rowSize = source.length / (tensor.dims[0] as number);
-  const out = new (source.constructor as Float32ArrayConstructor | Uint16ArrayConstructor)(rowSize * rows.length);
-  rows.forEach((row, index) => out.set(source.subarray(row * rowSize, (row + 1) * rowSize), index * rowSize));
-  return new Tensor(tensor.type as 'float32', out as Float32Array, [rows.length, ...tensor.dims.slice(1)]);
+  const out = new (source.constructor as Float32ArrayConstructor | Uint16ArrayConstructor)(
+    rowSize * rows.length,
+  );
+  rows.forEach((row, index) =>
+    out.set(source.subarray(row * rowSize, (row + 1) * rowSize), index * rowSize),
+  );
+  return new Tensor(tensor.type as 'float32', out as Float32Array, [
+    rows.length,
+    ...tensor.dims.slice(1),
+  ]);
 }
 
 class OnnxEncodedWindow implements EncodedWindow {
@@ -90,12 +102,18 @@ export class OnnxWhisperRuntime implements WhisperRuntime {
     private readonly architecture: WhisperArchitecture,
   ) {
     this.dimensions = architecture;
-    this.hasCrossAttentions = decoder.session.outputNames.some((name) => name.startsWith('cross_attentions.'));
-    const past = decoder.session.inputMetadata.find((value) => value.name.startsWith('past_key_values.'));
+    this.hasCrossAttentions = decoder.session.outputNames.some((name) =>
+      name.startsWith('cross_attentions.'),
+    );
+    const past = decoder.session.inputMetadata.find((value) =>
+      value.name.startsWith('past_key_values.'),
+    );
     this.pastFloatType = past?.isTensor && past.type === 'float16' ? 'float16' : 'float32';
     const features = encoder.session.inputMetadata.find((value) => value.name === 'input_features');
     this.featureType = features?.isTensor && features.type === 'float16' ? 'float16' : 'float32';
-    const layers = decoder.session.inputNames.filter((name) => /^past_key_values\.\d+\.decoder\.key$/.test(name)).length;
+    const layers = decoder.session.inputNames.filter((name) =>
+      /^past_key_values\.\d+\.decoder\.key$/.test(name),
+    ).length;
     if (layers !== architecture.decoderLayers) {
       throw new ModelError(
         'model_contract_mismatch',
@@ -115,12 +133,31 @@ export class OnnxWhisperRuntime implements WhisperRuntime {
   }
 
   startDecoder(window: EncodedWindow, batch: number): DecoderStepper {
-    return new OnnxDecoderStepper(this.decoder.session, this.architecture, (window as OnnxEncodedWindow).hiddenStates, batch, this.pastFloatType);
+    return new OnnxDecoderStepper(
+      this.decoder.session,
+      this.architecture,
+      (window as OnnxEncodedWindow).hiddenStates,
+      batch,
+      this.pastFloatType,
+    );
   }
 
-  async alignmentAttention(window: EncodedWindow, tokens: readonly number[]): Promise<AlignmentAttention> {
-    if (!this.hasCrossAttentions) throw new ModelError('model_contract_mismatch', 'This Whisper export has no cross_attentions outputs.');
-    const stepper = new OnnxDecoderStepper(this.decoder.session, this.architecture, (window as OnnxEncodedWindow).hiddenStates, 1, this.pastFloatType);
+  async alignmentAttention(
+    window: EncodedWindow,
+    tokens: readonly number[],
+  ): Promise<AlignmentAttention> {
+    if (!this.hasCrossAttentions)
+      throw new ModelError(
+        'model_contract_mismatch',
+        'This Whisper export has no cross_attentions outputs.',
+      );
+    const stepper = new OnnxDecoderStepper(
+      this.decoder.session,
+      this.architecture,
+      (window as OnnxEncodedWindow).hiddenStates,
+      1,
+      this.pastFloatType,
+    );
     try {
       const { logits, outputs } = await stepper.run([tokens]);
       const heads = this.dimensions.alignmentHeads;
@@ -128,11 +165,18 @@ export class OnnxWhisperRuntime implements WhisperRuntime {
       const weights = new Float32Array(heads.length * tokens.length * frames);
       heads.forEach(([layer, head], index) => {
         const attention = outputs[`cross_attentions.${layer}`];
-        if (!attention) throw new ModelError('model_contract_mismatch', `The decoder has no cross_attentions.${layer} output.`);
+        if (!attention)
+          throw new ModelError(
+            'model_contract_mismatch',
+            `The decoder has no cross_attentions.${layer} output.`,
+          );
         const data = toFloat32(attention);
         const [, headCount, sequence, audioFrames] = attention.dims as number[];
         if (head >= (headCount as number) || audioFrames !== frames) {
-          throw new ModelError('model_contract_mismatch', `Alignment head (${layer}, ${head}) does not exist in cross_attentions.${layer} ${JSON.stringify(attention.dims)}.`);
+          throw new ModelError(
+            'model_contract_mismatch',
+            `Alignment head (${layer}, ${head}) does not exist in cross_attentions.${layer} ${JSON.stringify(attention.dims)}.`,
+          );
         }
         const block = (sequence as number) * frames;
         weights.set(data.subarray(head * block, (head + 1) * block), index * block);
@@ -166,14 +210,20 @@ class OnnxDecoderStepper implements DecoderStepper {
     for (let layer = 0; layer < decoderLayers; layer++) {
       for (const kind of ['decoder', 'encoder']) {
         for (const part of ['key', 'value']) {
-          empty[`past_key_values.${layer}.${kind}.${part}`] = new Tensor(this.floatType as 'float32', data as Float32Array, [this.batch, decoderHeads, 0, headDim]);
+          empty[`past_key_values.${layer}.${kind}.${part}`] = new Tensor(
+            this.floatType as 'float32',
+            data as Float32Array,
+            [this.batch, decoderHeads, 0, headDim],
+          );
         }
       }
     }
     return empty;
   }
 
-  async run(tokens: ReadonlyArray<readonly number[]>): Promise<{ logits: DecoderLogits; outputs: InferenceSession.OnnxValueMapType }> {
+  async run(
+    tokens: ReadonlyArray<readonly number[]>,
+  ): Promise<{ logits: DecoderLogits; outputs: InferenceSession.OnnxValueMapType }> {
     const length = tokens[0]?.length ?? 0;
     if (tokens.length !== this.batch || tokens.some((row) => row.length !== length)) {
       throw new Error(`decoder step expects ${this.batch} rows of equal length`);
@@ -193,13 +243,19 @@ class OnnxDecoderStepper implements DecoderStepper {
       if (!name.startsWith('present.')) continue;
       const pastName = name.replace('present.', 'past_key_values.');
       // The cross-attention cache comes from the first call; the with-cache branch passes it through.
-      next[pastName] = useCache && name.includes('.encoder.') ? (this.past?.[pastName] as Tensor) : value;
+      next[pastName] =
+        useCache && name.includes('.encoder.') ? (this.past?.[pastName] as Tensor) : value;
     }
     this.past = next;
     const logitsTensor = outputs['logits'] as Tensor;
     const [batch, positions, vocab] = logitsTensor.dims as number[];
     return {
-      logits: { batch: batch as number, positions: positions as number, vocab: vocab as number, data: toFloat32(logitsTensor) },
+      logits: {
+        batch: batch as number,
+        positions: positions as number,
+        vocab: vocab as number,
+        data: toFloat32(logitsTensor),
+      },
       outputs,
     };
   }

@@ -28,7 +28,11 @@ export interface DecoderLogits {
   data: Float32Array;
 }
 
-export function logitsRow(logits: DecoderLogits, batchIndex: number, position: number): Float32Array {
+export function logitsRow(
+  logits: DecoderLogits,
+  batchIndex: number,
+  position: number,
+): Float32Array {
   const start = (batchIndex * logits.positions + position) * logits.vocab;
   return logits.data.subarray(start, start + logits.vocab);
 }

@@ -8,11 +8,20 @@ import { resample } from '../../audio/resample.js';
 import { logMelSpectrogram, WHISPER_N_FRAMES, WHISPER_N_SAMPLES } from '../../dsp/whisper-mel.js';
 import type { SessionLease, SessionPool } from '../../models/session-pool.js';
 import { WindowDecoder } from '../decoding/decode-window.js';
-import { transcribeWhisper } from '../transcribe.js';
-import type { LanguageDetection, TranscribeOptions, TranscriptionModel, TranscriptionResult } from '../types.js';
-import { readWhisperFolder } from './model-files.js';
-import { OnnxWhisperRuntime, WHISPER_DECODER_CONTRACT, WHISPER_ENCODER_CONTRACT } from './onnx-runtime.js';
 import type { WhisperTokenizer } from '../tokenizer/whisper-tokenizer.js';
+import { transcribeWhisper } from '../transcribe.js';
+import type {
+  LanguageDetection,
+  TranscribeOptions,
+  TranscriptionModel,
+  TranscriptionResult,
+} from '../types.js';
+import { readWhisperFolder } from './model-files.js';
+import {
+  OnnxWhisperRuntime,
+  WHISPER_DECODER_CONTRACT,
+  WHISPER_ENCODER_CONTRACT,
+} from './onnx-runtime.js';
 
 export type WhisperDtype = 'fp32' | 'fp16' | 'q8' | 'int8' | 'uint8' | 'q4';
 
@@ -52,7 +61,11 @@ export class WhisperModel implements TranscriptionModel {
   ) {}
 
   /** Loads the model in `files` (sessions come from, and stay shared in, `pool`). */
-  static async load(files: WhisperModelFiles, pool: SessionPool, modelId = files.folder): Promise<WhisperModel> {
+  static async load(
+    files: WhisperModelFiles,
+    pool: SessionPool,
+    modelId = files.folder,
+  ): Promise<WhisperModel> {
     const folder = await readWhisperFolder(files.folder);
     const encoder = await pool.acquire(files.encoder, WHISPER_ENCODER_CONTRACT);
     let decoder: SessionLease;
@@ -77,21 +90,41 @@ export class WhisperModel implements TranscriptionModel {
   }
 
   async transcribe(audio: PcmAudio, options: TranscribeOptions = {}): Promise<TranscriptionResult> {
-    const samples = audio.sampleRate === 16_000 ? audio.samples : resample(audio.samples, audio.sampleRate, 16_000);
-    return transcribeWhisper({ runtime: this.runtime, tokenizer: this.tokenizer }, samples, options);
+    const samples =
+      audio.sampleRate === 16_000
+        ? audio.samples
+        : resample(audio.samples, audio.sampleRate, 16_000);
+    return transcribeWhisper(
+      { runtime: this.runtime, tokenizer: this.tokenizer },
+      samples,
+      options,
+    );
   }
 
   async detectLanguage(audio: PcmAudio): Promise<LanguageDetection> {
-    const samples = audio.sampleRate === 16_000 ? audio.samples : resample(audio.samples, audio.sampleRate, 16_000);
-    const mel = logMelSpectrogram(samples, { nMels: this.runtime.dimensions.nMels, padding: WHISPER_N_SAMPLES });
+    const samples =
+      audio.sampleRate === 16_000
+        ? audio.samples
+        : resample(audio.samples, audio.sampleRate, 16_000);
+    const mel = logMelSpectrogram(samples, {
+      nMels: this.runtime.dimensions.nMels,
+      padding: WHISPER_N_SAMPLES,
+    });
     const features = new Float32Array(mel.nMels * WHISPER_N_FRAMES);
     for (let m = 0; m < mel.nMels; m++) {
-      features.set(mel.data.subarray(m * mel.nFrames, m * mel.nFrames + WHISPER_N_FRAMES), m * WHISPER_N_FRAMES);
+      features.set(
+        mel.data.subarray(m * mel.nFrames, m * mel.nFrames + WHISPER_N_FRAMES),
+        m * WHISPER_N_FRAMES,
+      );
     }
     const window = await this.runtime.encode(features);
     try {
-      const languageProbs = await new WindowDecoder(this.runtime, this.tokenizer).detectLanguage(window);
-      const [language, probability] = Object.entries(languageProbs).reduce((best, entry) => (entry[1] > best[1] ? entry : best));
+      const languageProbs = await new WindowDecoder(this.runtime, this.tokenizer).detectLanguage(
+        window,
+      );
+      const [language, probability] = Object.entries(languageProbs).reduce((best, entry) =>
+        entry[1] > best[1] ? entry : best,
+      );
       return { language, probability, languageProbs };
     } finally {
       window.dispose();

@@ -96,7 +96,9 @@ export class ScriptedRuntime implements WhisperRuntime {
       },
       reorder: (sources: readonly number[]) => {
         const copies = sources.map((source) => [...(rows[source] as number[])]);
-        copies.forEach((copy, index) => (rows[index] = copy));
+        copies.forEach((copy, index) => {
+          rows[index] = copy;
+        });
       },
       dispose: () => {},
     };

@@ -74,9 +74,9 @@ function gatherRows(tensor: Tensor, rows: readonly number[]): Tensor {
   const out = new (source.constructor as Float32ArrayConstructor | Uint16ArrayConstructor)(
     rowSize * rows.length,
   );
-  rows.forEach((row, index) =>
-    out.set(source.subarray(row * rowSize, (row + 1) * rowSize), index * rowSize),
-  );
+  rows.forEach((row, index) => {
+    out.set(source.subarray(row * rowSize, (row + 1) * rowSize), index * rowSize);
+  });
   return new Tensor(tensor.type as 'float32', out as Float32Array, [
     rows.length,
     ...tensor.dims.slice(1),
@@ -229,7 +229,11 @@ class OnnxDecoderStepper implements DecoderStepper {
       throw new Error(`decoder step expects ${this.batch} rows of equal length`);
     }
     const ids = new BigInt64Array(this.batch * length);
-    tokens.forEach((row, b) => row.forEach((token, t) => (ids[b * length + t] = BigInt(token))));
+    tokens.forEach((row, b) => {
+      row.forEach((token, t) => {
+        ids[b * length + t] = BigInt(token);
+      });
+    });
     const useCache = this.past !== null;
     const feeds: Record<string, Tensor> = {
       input_ids: new Tensor('int64', ids, [this.batch, length]),

@@ -3,6 +3,25 @@
  * modules not re-exported are internal.
  */
 
+export { languageName, toLanguageCode, WHISPER_LANGUAGES } from './asr/languages.js';
+export { WhisperTokenizer } from './asr/tokenizer/whisper-tokenizer.js';
+export { transcribeWhisper } from './asr/transcribe.js';
+export type {
+  LanguageDetection,
+  TranscribeOptions,
+  TranscriptionModel,
+  TranscriptionProgress,
+  TranscriptionResult,
+  TranscriptionSegment,
+  TranscriptionTask,
+  TranscriptionWord,
+} from './asr/types.js';
+export {
+  type WhisperDtype,
+  WhisperModel,
+  type WhisperModelFiles,
+  whisperFilesIn,
+} from './asr/whisper/whisper-model.js';
 export {
   AUDIO_OUTPUT_FORMATS,
   type AudioOutputFormat,
@@ -75,6 +94,16 @@ export {
   ModelError,
   toEarshotError,
 } from './errors.js';
+export { type SubtitleCue, type SubtitleOptions, subtitleCues } from './formats/subtitles.js';
+export {
+  isTranscriptFormat,
+  TRANSCRIPT_FORMATS,
+  type TranscriptFormat,
+  transcriptWriters,
+  verboseJson,
+  type WriteOptions,
+  writeTranscript,
+} from './formats/writers.js';
 export { createLogger, type Logger } from './logging.js';
 export { checkContract, type ModelContract, type TensorSpec } from './models/contract.js';
 export {

@@ -1,0 +1,137 @@
+/**
+ * The Whisper transcription engine: a `TranscriptionModel` over ONNX sessions from a model
+ * folder, sharing sessions through the pool.
+ */
+import { join } from 'node:path';
+import type { PcmAudio } from '../../audio/load.js';
+import { resample } from '../../audio/resample.js';
+import { logMelSpectrogram, WHISPER_N_FRAMES, WHISPER_N_SAMPLES } from '../../dsp/whisper-mel.js';
+import type { SessionLease, SessionPool } from '../../models/session-pool.js';
+import { WindowDecoder } from '../decoding/decode-window.js';
+import type { WhisperTokenizer } from '../tokenizer/whisper-tokenizer.js';
+import { transcribeWhisper } from '../transcribe.js';
+import type {
+  LanguageDetection,
+  TranscribeOptions,
+  TranscriptionModel,
+  TranscriptionResult,
+} from '../types.js';
+import { readWhisperFolder } from './model-files.js';
+import {
+  OnnxWhisperRuntime,
+  WHISPER_DECODER_CONTRACT,
+  WHISPER_ENCODER_CONTRACT,
+} from './onnx-runtime.js';
+
+export type WhisperDtype = 'fp32' | 'fp16' | 'q8' | 'int8' | 'uint8' | 'q4';
+
+/** File name suffix of each weight type in the onnx-community layout. */
+export const WHISPER_DTYPE_SUFFIX: Record<WhisperDtype, string> = {
+  fp32: '',
+  fp16: '_fp16',
+  q8: '_quantized',
+  int8: '_int8',
+  uint8: '_uint8',
+  q4: '_q4',
+};
+
+export interface WhisperModelFiles {
+  folder: string;
+  encoder: string;
+  decoder: string;
+}
+
+export function whisperFilesIn(folder: string, dtype: WhisperDtype = 'fp32'): WhisperModelFiles {
+  const suffix = WHISPER_DTYPE_SUFFIX[dtype];
+  return {
+    folder,
+    encoder: join(folder, 'onnx', `encoder_model${suffix}.onnx`),
+    decoder: join(folder, 'onnx', `decoder_model_merged${suffix}.onnx`),
+  };
+}
+
+export class WhisperModel implements TranscriptionModel {
+  readonly provider = 'whisper-onnx';
+
+  private constructor(
+    readonly modelId: string,
+    private readonly runtime: OnnxWhisperRuntime,
+    readonly tokenizer: WhisperTokenizer,
+    private readonly leases: SessionLease[],
+  ) {}
+
+  /** Loads the model in `files` (sessions come from, and stay shared in, `pool`). */
+  static async load(
+    files: WhisperModelFiles,
+    pool: SessionPool,
+    modelId = files.folder,
+  ): Promise<WhisperModel> {
+    const folder = await readWhisperFolder(files.folder);
+    const encoder = await pool.acquire(files.encoder, WHISPER_ENCODER_CONTRACT);
+    let decoder: SessionLease;
+    try {
+      decoder = await pool.acquire(files.decoder, WHISPER_DECODER_CONTRACT);
+    } catch (error) {
+      encoder.release();
+      throw error;
+    }
+    try {
+      const runtime = new OnnxWhisperRuntime(encoder, decoder, folder.architecture);
+      return new WhisperModel(modelId, runtime, folder.tokenizer, [encoder, decoder]);
+    } catch (error) {
+      encoder.release();
+      decoder.release();
+      throw error;
+    }
+  }
+
+  get hasCrossAttentions(): boolean {
+    return this.runtime.hasCrossAttentions;
+  }
+
+  async transcribe(audio: PcmAudio, options: TranscribeOptions = {}): Promise<TranscriptionResult> {
+    const samples =
+      audio.sampleRate === 16_000
+        ? audio.samples
+        : resample(audio.samples, audio.sampleRate, 16_000);
+    return transcribeWhisper(
+      { runtime: this.runtime, tokenizer: this.tokenizer },
+      samples,
+      options,
+    );
+  }
+
+  async detectLanguage(audio: PcmAudio): Promise<LanguageDetection> {
+    const samples =
+      audio.sampleRate === 16_000
+        ? audio.samples
+        : resample(audio.samples, audio.sampleRate, 16_000);
+    const mel = logMelSpectrogram(samples, {
+      nMels: this.runtime.dimensions.nMels,
+      padding: WHISPER_N_SAMPLES,
+    });
+    const features = new Float32Array(mel.nMels * WHISPER_N_FRAMES);
+    for (let m = 0; m < mel.nMels; m++) {
+      features.set(
+        mel.data.subarray(m * mel.nFrames, m * mel.nFrames + WHISPER_N_FRAMES),
+        m * WHISPER_N_FRAMES,
+      );
+    }
+    const window = await this.runtime.encode(features);
+    try {
+      const languageProbs = await new WindowDecoder(this.runtime, this.tokenizer).detectLanguage(
+        window,
+      );
+      const [language, probability] = Object.entries(languageProbs).reduce((best, entry) =>
+        entry[1] > best[1] ? entry : best,
+      );
+      return { language, probability, languageProbs };
+    } finally {
+      window.dispose();
+    }
+  }
+
+  async close(): Promise<void> {
+    for (const lease of this.leases.splice(0)) lease.release();
+  }
+}

@@ -1,0 +1,110 @@
+/**
+ * A Whisper runtime whose decoder follows a script written by the test: for every prefix it is
+ * asked about, the script says which tokens get which logits. It lets tests pin down the decoding
+ * algorithms (timestamp rules, segmentation, seek, fallback, beams, hotwords) exactly, with no
+ * model weights involved. The ONNX path is tested separately on fixture models.
+ */
+import type {
+  AlignmentAttention,
+  DecoderLogits,
+  DecoderStepper,
+  EncodedWindow,
+  WhisperDimensions,
+  WhisperRuntime,
+} from '../../src/asr/whisper/runtime.js';
+
+export interface ScriptContext {
+  /** Index of the encoded window (0 for the first `encode` call, …). */
+  window: number;
+  /** Mean of the window's features, so scripts can tell windows of different audio apart. */
+  featureMean: number;
+  /** How many decoders were started on this window before this one (fallback attempts, …). */
+  attempt: number;
+  /** The whole sequence up to and including the position being predicted from. */
+  prefix: readonly number[];
+}
+
+/** Logits for chosen tokens; every other token gets `floor`. */
+export type Script = (context: ScriptContext) => Record<number, number>;
+
+class ScriptedWindow implements EncodedWindow {
+  disposed = false;
+  decoders = 0;
+  constructor(
+    readonly index: number,
+    readonly featureMean: number,
+  ) {}
+  dispose(): void {
+    this.disposed = true;
+  }
+}
+
+export class ScriptedRuntime implements WhisperRuntime {
+  readonly dimensions: WhisperDimensions = {
+    nMels: 80,
+    nAudioCtx: 1500,
+    nTextCtx: 448,
+    nVocab: 51865,
+    alignmentHeads: [[0, 0]],
+  };
+  readonly hasCrossAttentions = false;
+  readonly windows: ScriptedWindow[] = [];
+  /** Every first-call prompt the decoder was given, for assertions about context. */
+  readonly prompts: number[][] = [];
+
+  constructor(
+    private readonly script: Script,
+    private readonly floor = -20,
+  ) {}
+
+  async encode(features: Float32Array): Promise<EncodedWindow> {
+    let sum = 0;
+    for (const value of features) sum += value;
+    const window = new ScriptedWindow(this.windows.length, sum / features.length);
+    this.windows.push(window);
+    return window;
+  }
+
+  startDecoder(window: EncodedWindow, batch: number): DecoderStepper {
+    const scripted = window as ScriptedWindow;
+    const attempt = scripted.decoders++;
+    const rows: number[][] = Array.from({ length: batch }, () => []);
+    const logitsFor = (prefix: number[]) => {
+      const row = new Float32Array(this.dimensions.nVocab).fill(this.floor);
+      for (const [token, logit] of Object.entries(
+        this.script({ window: scripted.index, featureMean: scripted.featureMean, attempt, prefix }),
+      )) {
+        row[Number(token)] = logit;
+      }
+      return row;
+    };
+    return {
+      step: async (tokens: ReadonlyArray<readonly number[]>): Promise<DecoderLogits> => {
+        const positions = tokens[0]?.length ?? 0;
+        if (rows[0]?.length === 0) this.prompts.push([...(tokens[0] ?? [])]);
+        const data = new Float32Array(batch * positions * this.dimensions.nVocab);
+        tokens.forEach((fed, b) => {
+          fed.forEach((token, p) => {
+            (rows[b] as number[]).push(token);
+            data.set(
+              logitsFor([...(rows[b] as number[])]),
+              (b * positions + p) * this.dimensions.nVocab,
+            );
+          });
+        });
+        return { batch, positions, vocab: this.dimensions.nVocab, data };
+      },
+      reorder: (sources: readonly number[]) => {
+        const copies = sources.map((source) => [...(rows[source] as number[])]);
+        copies.forEach((copy, index) => {
+          rows[index] = copy;
+        });
+      },
+      dispose: () => {},
+    };
+  }
+
+  async alignmentAttention(): Promise<AlignmentAttention> {
+    throw new Error('the scripted runtime has no cross-attention');
+  }
+}

@@ -251,7 +251,7 @@ export type LiveEventPayload = LiveEvent extends infer E
 export function liveEventJsonSchema(): Record<string, unknown> {
   return {
     $schema: 'https://json-schema.org/draft/2020-12/schema',
-    $id: 'https://earshot.dev/schema/live-event.schema.json',
+    $id: 'urn:earshot:live-event:v1',
     ...JSON.parse(JSON.stringify(LiveEventSchema)),
     title: 'Earshot live event',
     description: `Earshot live transcription event, protocol version ${LIVE_EVENT_VERSION}. One of the members below, discriminated on "type".`,

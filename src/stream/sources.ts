@@ -3,13 +3,7 @@
  * fresh array the consumer may keep): a file paced in real time, raw PCM from a stream such as
  * stdin, or chunks pushed by the caller (a WebSocket, a microphone).
  */
-import {
-  asyncScheduler,
-  Observable,
-  type SchedulerAction,
-  type SchedulerLike,
-  Subject,
-} from 'rxjs';
+import { asyncScheduler, Observable, type SchedulerLike, Subject, type Subscription } from 'rxjs';
 import { Resampler } from '../audio/resample.js';
 import { WHISPER_SAMPLE_RATE } from '../dsp/whisper-mel.js';
 import { InvalidRequestError, toEarshotError } from '../errors.js';
@@ -49,18 +43,20 @@ export function pacedAudio(
   return new Observable<Float32Array>((subscriber) => {
     const started = scheduler.now();
     let sent = 0;
-    return scheduler.schedule(function (this: SchedulerAction<undefined>) {
+    // A fresh action per wake-up: virtual-time schedulers chain rescheduled actions together.
+    let pending: Subscription;
+    const wake = () => {
       const elapsed = scheduler.now() - started;
       while (sent < count && dueMs(sent) <= elapsed) {
         subscriber.next(samples.slice(sent * chunk, Math.min(samples.length, (sent + 1) * chunk)));
         sent++;
       }
-      if (sent >= count) {
-        subscriber.complete();
-        return;
-      }
-      this.schedule(undefined, Math.max(0, dueMs(sent) - (scheduler.now() - started)));
-    }, dueMs(0));
+      if (sent >= count) subscriber.complete();
+      else
+        pending = scheduler.schedule(wake, Math.max(0, dueMs(sent) - (scheduler.now() - started)));
+    };
+    pending = scheduler.schedule(wake, dueMs(0));
+    return () => pending.unsubscribe();
   });
 }
 

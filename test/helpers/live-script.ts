@@ -5,7 +5,7 @@
  * The engine's hypotheses (including mistakes) and its compute time are chosen by the test; the
  * time passes on a virtual clock. A trivial detector finds speech as non-zero samples.
  */
-import { Observable, type SchedulerAction } from 'rxjs';
+import { Observable, type Subscription } from 'rxjs';
 import type {
   TranscribeOptions,
   TranscriptionModel,
@@ -87,12 +87,16 @@ export class SpeechScript {
     const total = this.totalSamples;
     return new Observable<Float32Array>((subscriber) => {
       let sent = 0;
-      return time.scheduler.schedule(function (this: SchedulerAction<undefined>) {
+      // Each chunk is its own action: rescheduling one action would chain them all together.
+      let pending: Subscription;
+      const step = () => {
         subscriber.next(audioAt(sent));
         sent += chunk;
         if (sent >= total) subscriber.complete();
-        else this.schedule(undefined, chunkMs);
-      }, chunkMs);
+        else pending = time.scheduler.schedule(step, chunkMs);
+      };
+      pending = time.scheduler.schedule(step, chunkMs);
+      return () => pending.unsubscribe();
     });
   }
 
@@ -161,8 +165,11 @@ export class ScriptedEngine implements TranscriptionModel {
     let position = 0;
     while (position < samples.length) {
       const index = SpeechScript.wordAt(samples[position] as number);
-      let end = position + 1;
-      while (end < samples.length && samples[end] === samples[position]) end++;
+      const end = runEnd(
+        samples,
+        position,
+        index >= 0 ? (script.words[index] as ScriptWord) : null,
+      );
       if (index >= 0) {
         const word = script.words[index] as ScriptWord;
         const whole = end - position >= word.end - word.start;
@@ -217,6 +224,29 @@ export class ScriptedEngine implements TranscriptionModel {
   }
 
   async close(): Promise<void> {}
+}
+
+/**
+ * Where the run of equal samples starting at `from` ends. A word's marker occurs in one
+ * contiguous run no longer than the word, so its end is found by bisection; silence is skipped
+ * in steps shorter than any word (10 ms), then backed up to the exact sample.
+ */
+function runEnd(samples: Float32Array, from: number, word: ScriptWord | null): number {
+  const value = samples[from];
+  if (word) {
+    let low = from;
+    let high = Math.min(samples.length, from + (word.end - word.start)) - 1;
+    while (low < high) {
+      const middle = (low + high + 1) >> 1;
+      if (samples[middle] === value) low = middle;
+      else high = middle - 1;
+    }
+    return low + 1;
+  }
+  let end = from + 1;
+  while (end + 160 < samples.length && samples[end + 160] === 0) end += 160;
+  while (end < samples.length && samples[end] === 0) end++;
+  return end;
 }
 
 function halfOf(text: string): string {

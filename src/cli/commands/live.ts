@@ -1,0 +1,187 @@
+import { stat } from 'node:fs/promises';
+import type { Command } from 'commander';
+import { fromEvent, lastValueFrom, type Observable, takeUntil, tap } from 'rxjs';
+import type { TranscriptionModel } from '../../asr/types.js';
+import {
+  type WhisperDtype,
+  WhisperModel,
+  whisperFilesIn,
+} from '../../asr/whisper/whisper-model.js';
+import { loadAudio } from '../../audio/load.js';
+import type { Config } from '../../config/index.js';
+import {
+  EarshotError,
+  type ErrorCode,
+  errorCatalogue,
+  InvalidRequestError,
+  ModelError,
+} from '../../errors.js';
+import { SessionPool, sessionPoolOptions } from '../../models/session-pool.js';
+import type { LiveEvent } from '../../stream/events.js';
+import { liveTranscription } from '../../stream/pipeline.js';
+import { pacedAudio, pcmAudio } from '../../stream/sources.js';
+import { type CliContext, examples } from '../context.js';
+import { transcriptView } from '../live-render.js';
+import { parseRawOption } from '../options.js';
+import { audioOptions } from './audio.js';
+
+interface LiveCommandOptions {
+  model?: string;
+  draftModel?: string;
+  json?: boolean;
+  language?: string;
+  raw?: string;
+  speed?: string;
+  dtype?: string;
+}
+
+const DTYPES = ['fp32', 'fp16', 'q8', 'int8', 'uint8', 'q4'] as const;
+
+export function registerLiveCommand(
+  program: Command,
+  context: (command: Command) => CliContext,
+): void {
+  program
+    .command('live')
+    .description(
+      'transcribe as audio arrives: fast drafts (dim grey) confirmed or corrected by an accurate pass (bright)',
+    )
+    .argument('[file]', 'audio file played in real time, or "-" for raw s16le PCM on stdin', '-')
+    .option('--model <folder>', 'confirm-pass Whisper model folder (default: $EARSHOT_LIVE_MODEL)')
+    .option(
+      '--draft-model <folder>',
+      'draft-pass model folder (default: $EARSHOT_LIVE_DRAFT_MODEL, else --model in both roles)',
+    )
+    .option('--json', 'print every event as one JSON line instead of the transcript')
+    .option('--language <code>', 'spoken language (default: detected)')
+    .option('--raw <rate[:channels]>', 'layout of the PCM on stdin (default 16000:1)')
+    .option('--speed <factor>', 'play a file this many times faster than real time', '1')
+    .option('--dtype <type>', `weights to load: ${DTYPES.join(', ')}`, 'fp32')
+    .addHelpText(
+      'after',
+      examples([
+        'earshot live --model ./whisper-base interview.wav',
+        'earshot live --draft-model ./whisper-tiny --model ./whisper-small talk.mp3',
+        'arecord -q -f S16_LE -r 16000 -c 1 | earshot live --model ./whisper-base -',
+        'earshot live --json --model ./whisper-base call.flac > events.jsonl',
+      ]),
+    )
+    .action(async (file: string, options: LiveCommandOptions, command: Command) => {
+      const ctx = context(command);
+      const speed = parseSpeed(options.speed);
+      const dtype = parseDtype(options.dtype);
+      const confirmRef = options.model ?? ctx.config.live.model;
+      if (!confirmRef) {
+        throw new InvalidRequestError(
+          'invalid_parameter',
+          'live needs a model: give --model <folder> or set EARSHOT_LIVE_MODEL.',
+        );
+      }
+      const draftRef = options.draftModel ?? ctx.config.live.draftModel ?? confirmRef;
+      const audio$ = await liveSource(file, options, ctx.config, speed);
+      const pool = new SessionPool(sessionPoolOptions(ctx.config));
+      const models: TranscriptionModel[] = [];
+      try {
+        const confirm = await loadLiveModel(confirmRef, dtype, pool);
+        models.push(confirm);
+        const draft =
+          draftRef === confirmRef ? confirm : await loadLiveModel(draftRef, dtype, pool);
+        if (draft !== confirm) models.push(draft);
+        const transcribe = options.language ? { language: options.language } : {};
+        const view = options.json ? null : transcriptView(ctx.stdout);
+        let fatal: LiveEvent | null = null;
+        await lastValueFrom(
+          liveTranscription(audio$.pipe(takeUntil(fromEvent(process, 'SIGINT'))), {
+            draft: { model: draft, options: transcribe },
+            confirm: { model: confirm, options: transcribe },
+            speed,
+            draftStepMs: ctx.config.live.draftStepMs,
+            confirmStepMs: ctx.config.live.confirmStepMs,
+            agreement: ctx.config.live.agreement,
+            holdBack: ctx.config.live.holdBack,
+            trimAfterS: ctx.config.live.trimAfterS,
+            maxBufferS: ctx.config.live.maxBufferS,
+          }).pipe(
+            tap((event) => {
+              if (view) view.update(event);
+              else ctx.stdout.write(`${JSON.stringify(event)}\n`);
+              if (event.type === 'error') {
+                if (event.fatal) fatal = event;
+                else ctx.logger.warn({ code: event.error.code, pass: event.source }, 'pass failed');
+              }
+            }),
+          ),
+          { defaultValue: null },
+        );
+        view?.finish();
+        const failure = fatal as Extract<LiveEvent, { type: 'error' }> | null;
+        if (failure) {
+          const { code, message } = failure.error;
+          throw new EarshotError(isErrorCode(code) ? code : 'internal_error', message);
+        }
+      } finally {
+        for (const model of models) await model.close();
+        await pool.close();
+      }
+    });
+}
+
+async function liveSource(
+  file: string,
+  options: LiveCommandOptions,
+  config: Config,
+  speed: number,
+): Promise<Observable<Float32Array>> {
+  if (file === '-') {
+    const { raw } = parseRawOption(options.raw ?? '16000');
+    return pcmAudio(process.stdin, raw ?? { sampleRate: 16_000 });
+  }
+  const audio = await loadAudio(file, audioOptions(config));
+  return pacedAudio(audio.samples, { speed });
+}
+
+/** A Whisper model from a local folder in the onnx-community layout. */
+async function loadLiveModel(
+  folder: string,
+  dtype: WhisperDtype,
+  pool: SessionPool,
+): Promise<TranscriptionModel> {
+  const isFolder = await stat(folder).then(
+    (info) => info.isDirectory(),
+    () => false,
+  );
+  if (!isFolder) {
+    throw new ModelError(
+      'model_not_found',
+      `${folder} is not a model folder. live takes a Whisper folder in the onnx-community layout (config.json, tokenizer.json, onnx/encoder_model*.onnx, onnx/decoder_model_merged*.onnx).`,
+      { details: { model: folder } },
+    );
+  }
+  return WhisperModel.load(whisperFilesIn(folder, dtype), pool);
+}
+
+function isErrorCode(code: string): code is ErrorCode {
+  return Object.hasOwn(errorCatalogue, code);
+}
+
+function parseSpeed(value: string | undefined): number {
+  const speed = Number(value ?? '1');
+  if (!(Number.isFinite(speed) && speed > 0 && speed <= 1000)) {
+    throw new InvalidRequestError(
+      'invalid_parameter',
+      `--speed must be a number above 0 (at most 1000), got "${value}".`,
+    );
+  }
+  return speed;
+}
+
+function parseDtype(value: string | undefined): WhisperDtype {
+  const dtype = value ?? 'fp32';
+  if (!(DTYPES as readonly string[]).includes(dtype)) {
+    throw new InvalidRequestError(
+      'invalid_parameter',
+      `--dtype must be one of ${DTYPES.join(', ')}, got "${dtype}".`,
+    );
+  }
+  return dtype as WhisperDtype;
+}

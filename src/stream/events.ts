@@ -79,10 +79,14 @@ export const SessionEventSchema = event(
     sessionId: Type.String(),
     /** ISO 8601 wall-clock time the session started. */
     startedAt: Type.String(),
-    mode: Type.Union([Type.Literal('dual'), Type.Literal('single')], {
-      description: 'dual: two models; single: one model in both roles on different windows.',
+    mode: Type.Union([Type.Literal('dual'), Type.Literal('single'), Type.Literal('confirm-only')], {
+      description:
+        'dual: two models; single: one model in both roles on different windows; confirm-only: no drafts (whisper_streaming-style).',
     }),
-    models: Type.Object({ draft: Type.String(), confirm: Type.String() }),
+    models: Type.Object({
+      draft: Type.Union([Type.String(), Type.Null()]),
+      confirm: Type.String(),
+    }),
     /** How fast the input arrives compared with real time (1 for a live source). */
     speed: Type.Number({ exclusiveMinimum: 0 }),
     settings: Type.Object({

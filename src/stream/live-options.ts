@@ -60,8 +60,8 @@ export interface LiveStats {
 }
 
 export interface LiveOptions extends Partial<LiveTiming> {
-  /** The fast pass. */
-  draft: LivePassConfig;
+  /** The fast pass; null runs without drafts (confirmed text only, as whisper_streaming does). */
+  draft: LivePassConfig | null;
   /** The accurate pass. The same model object as `draft` runs single-model mode. */
   confirm: LivePassConfig;
   /** Closes utterances at speech boundaries; without one the input is one long utterance. */

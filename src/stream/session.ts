@@ -216,11 +216,13 @@ export class LiveSession {
       this.windowPayload('draft', request.id, request.utterance, 'stale', start, request.end, 0),
     ];
     if (!current() || request.end - start < (this.timing.minDraftMs * RATE) / 1000) return stale();
+    const pass = this.options.draft;
+    if (!pass) return stale();
     const began = this.scheduler.now();
     let words: HypothesisWord[];
     try {
       words = await runPass(
-        this.options.draft,
+        pass,
         this.buffer.slice(start, request.end),
         start / RATE,
         this.fusion.promptContext,
@@ -419,6 +421,7 @@ export class LiveSession {
       Math.round(this.fusion.commitCursor * RATE),
     );
     if (
+      this.options.draft &&
       head - this.lastDraftEnd >= (this.timing.draftStepMs * RATE) / 1000 &&
       head - unconfirmedFrom >= (this.timing.minDraftMs * RATE) / 1000
     ) {
@@ -512,14 +515,19 @@ export class LiveSession {
   }
 
   private sessionPayload(state: 'started' | 'ended'): Omit<SessionEvent, 'v' | 'seq' | 'wallMs'> {
+    const draft = this.options.draft;
     return {
       type: 'session',
       state,
       sessionId: this.sessionId,
       startedAt: this.startedIso,
-      mode: this.options.draft.model === this.options.confirm.model ? 'single' : 'dual',
+      mode: !draft
+        ? 'confirm-only'
+        : draft.model === this.options.confirm.model
+          ? 'single'
+          : 'dual',
       models: {
-        draft: this.options.draft.model.modelId,
+        draft: draft?.model.modelId ?? null,
         confirm: this.options.confirm.model.modelId,
       },
       speed: this.options.speed ?? 1,

@@ -21,6 +21,8 @@ interface Setup {
   confirm?: Partial<ScriptedEngineOptions>;
   /** One engine object in both roles. */
   single?: boolean;
+  /** No draft pass. */
+  confirmOnly?: boolean;
   detector?: boolean;
   options?: Partial<LiveOptions>;
   audio?: (script: SpeechScript, time: VirtualTime) => Observable<Float32Array>;
@@ -50,7 +52,7 @@ async function runLive(setup: Setup = {}) {
   const events = await time.run(
     lastValueFrom(
       liveTranscription((setup.audio ?? ((s, t) => s.paced(t)))(script, time), {
-        draft: { model: draft },
+        draft: setup.confirmOnly ? null : { model: draft },
         confirm: { model: confirm },
         detector,
         scheduler: time.scheduler,
@@ -159,6 +161,16 @@ describe('live pipeline on scripted engines', () => {
     const confirmSpans = windows.filter((w) => w.pass === 'confirm').map((w) => w.end - w.start);
     expect(Math.max(...draftSpans)).toBeLessThan(Math.max(...confirmSpans));
     expect(draft.calls.length).toBe(windows.length);
+  });
+
+  test('confirm-only mode shows no drafts: words arrive confirmed, as whisper_streaming shows them', async () => {
+    const { events, facts, script, draft } = await runLive({ confirmOnly: true });
+    expect(events[0]).toMatchObject({ mode: 'confirm-only', models: { draft: null } });
+    expect(ofType(events, 'token')).toHaveLength(0);
+    expect(ofType(events, 'backtrack')).toHaveLength(0);
+    expect(facts.windows.draft.size).toBe(0);
+    expect(draft.calls).toHaveLength(0);
+    expect(facts.finalText).toBe(script.text);
   });
 
   test('without a detector the input is one utterance, cut into segments at confirmed words', async () => {

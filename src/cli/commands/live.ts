@@ -28,6 +28,8 @@ import { audioOptions } from './audio.js';
 interface LiveCommandOptions {
   model?: string;
   draftModel?: string;
+  /** False with --no-draft. */
+  draft: boolean;
   json?: boolean;
   language?: string;
   raw?: string;
@@ -52,6 +54,7 @@ export function registerLiveCommand(
       '--draft-model <folder>',
       'draft-pass model folder (default: $EARSHOT_LIVE_DRAFT_MODEL, else --model in both roles)',
     )
+    .option('--no-draft', 'confirmed text only, no drafts (for machines too slow for two passes)')
     .option('--json', 'print every event as one JSON line instead of the transcript')
     .option('--language <code>', 'spoken language (default: detected)')
     .option('--raw <rate[:channels]>', 'layout of the PCM on stdin (default 16000:1)')
@@ -64,6 +67,7 @@ export function registerLiveCommand(
         'earshot live --draft-model ./whisper-tiny --model ./whisper-small talk.mp3',
         'arecord -q -f S16_LE -r 16000 -c 1 | earshot live --model ./whisper-base -',
         'earshot live --json --model ./whisper-base call.flac > events.jsonl',
+        'earshot live --no-draft --model ./whisper-small lecture.m4a',
       ]),
     )
     .action(async (file: string, options: LiveCommandOptions, command: Command) => {
@@ -92,7 +96,7 @@ export function registerLiveCommand(
         let fatal: LiveEvent | null = null;
         await lastValueFrom(
           liveTranscription(audio$.pipe(takeUntil(fromEvent(process, 'SIGINT'))), {
-            draft: { model: draft, options: transcribe },
+            draft: draft ? { model: draft, options: transcribe } : null,
             confirm: { model: confirm, options: transcribe },
             speed,
             draftStepMs: ctx.config.live.draftStepMs,

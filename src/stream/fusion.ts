@@ -39,6 +39,8 @@ type ShownToken = LiveToken & HypothesisWord;
 
 /** How many committed words are remembered to recognise text a new window repeats. */
 const TAIL_WORDS = 5;
+/** How many committed words are kept for prompts (more than 200 characters' worth). */
+const RECENT_WORDS = 100;
 
 export class Fusion {
   readonly speaker: number;
@@ -54,7 +56,8 @@ export class Fusion {
   private committedEnd = 0;
   private committedTail: HypothesisWord[] = [];
   private lastConfirmedId: string | null = null;
-  private context = '';
+  /** The most recent committed words, for the prompts of later passes. */
+  private recent: HypothesisWord[] = [];
 
   constructor(options: FusionOptions = {}) {
     this.speaker = options.speaker ?? 0;
@@ -71,9 +74,20 @@ export class Fusion {
     return this.committedEnd;
   }
 
-  /** Recent committed text, to give the next passes as context (prompt). */
-  get promptContext(): string {
-    return this.context.trim();
+  /**
+   * The last `contextChars` of committed text that ends by `time`, cut at a word boundary: the
+   * prompt of a pass whose audio starts at `time`. Committed words inside the pass's own audio
+   * are left out (as whisper_streaming does): the pass transcribes them again.
+   */
+  promptBefore(time: number): string {
+    let text = '';
+    for (let index = this.recent.length - 1; index >= 0; index--) {
+      const word = this.recent[index] as HypothesisWord;
+      if (word.end > time + 1e-6) continue;
+      if (text.length + word.text.length > this.contextChars) break;
+      text = word.text + text;
+    }
+    return text.trim();
   }
 
   /** Sizes of what fusion holds, for boundedness checks. */
@@ -229,7 +243,7 @@ export class Fusion {
     this.draft = this.draft.slice(draftUsed);
     this.committedEnd = Math.max(this.committedEnd, last.end);
     this.committedTail = [...this.committedTail, ...words].slice(-TAIL_WORDS);
-    this.context = trimContext(this.context + joinWords(words), this.contextChars);
+    this.recent = [...this.recent, ...words].slice(-RECENT_WORDS);
     return events;
   }
 
@@ -272,12 +286,4 @@ function publicToken(token: ShownToken): LiveToken {
 function round(value: number, digits = 3): number {
   const factor = 10 ** digits;
   return Math.round(value * factor) / factor;
-}
-
-/** Keeps the last `limit` characters of the context, cut at a word boundary. */
-function trimContext(text: string, limit: number): string {
-  if (text.length <= limit) return text;
-  const cut = text.slice(text.length - limit);
-  const space = cut.indexOf(' ');
-  return space >= 0 ? cut.slice(space) : cut;
 }

@@ -27,12 +27,8 @@ import {
 import type { LiveEvent, LiveEventPayload } from './events.js';
 import type { LiveOptions } from './live-options.js';
 import { coalesceWhileBusy, latestWins } from './operators.js';
-import {
-  type ConfirmRequest,
-  type DraftRequest,
-  LiveSession,
-  type SessionNote,
-} from './session.js';
+import { LiveSession } from './session.js';
+import type { ConfirmRequest, DraftRequest, SessionNote } from './session-notes.js';
 
 /** Transcribes 16 kHz mono audio live; see the module comment. */
 export function liveTranscription(

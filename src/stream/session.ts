@@ -4,18 +4,11 @@
  * payloads through fusion. Utterances open and close at the detector's boundaries; the buffer is
  * trimmed at confirmed boundaries, so what the session holds stays bounded however long it runs.
  */
-import { randomUUID } from 'node:crypto';
 import { asyncScheduler, type SchedulerLike } from 'rxjs';
 import { WHISPER_SAMPLE_RATE } from '../dsp/whisper-mel.js';
-import { toEarshotError } from '../errors.js';
 import { LiveAudioBuffer } from './audio-buffer.js';
 import type { EndpointDetector, EndpointEvent } from './endpoints.js';
-import {
-  LIVE_EVENT_VERSION,
-  type LiveEvent,
-  type LiveEventPayload,
-  type SessionEvent,
-} from './events.js';
+import type { LiveEvent, LiveEventPayload } from './events.js';
 import { Fusion } from './fusion.js';
 import {
   type LiveOptions,
@@ -23,38 +16,17 @@ import {
   type LiveTiming,
   resolveTiming,
 } from './live-options.js';
+import { errorPayload, PassLedger, round } from './pass-ledger.js';
 import { runPass } from './pass-runner.js';
+import { SessionHeader } from './session-header.js';
+import type { ConfirmRequest, DraftRequest, SessionNote } from './session-notes.js';
 import type { HypothesisWord } from './words.js';
 
 const RATE = WHISPER_SAMPLE_RATE;
 /** When the buffer is full, the last second stays uncommitted: its last word may be cut. */
 const FORCE_HOLD_S = 1;
-
-export interface DraftRequest {
-  id: number;
-  utterance: number;
-  /** Sample the window ends at. */
-  end: number;
-}
-
-export interface ConfirmRequest {
-  utterance: number;
-  end: number;
-  /** The utterance is over: commit everything and close it. */
-  final: boolean;
-  reason: 'endpoint' | 'end';
-  /** For final requests, the audio copied when the utterance closed, and where it starts. */
-  audio?: Float32Array;
-  start?: number;
-}
-
-export type SessionNote =
-  | { kind: 'events'; payloads: LiveEventPayload[] }
-  | { kind: 'draft'; request: DraftRequest }
-  | { kind: 'confirm'; request: ConfirmRequest };
-
-type PassName = 'draft' | 'confirm';
-type Counts = { run: number; dropped: number; stale: number; failed: number };
+/** Less audio than this (0.1 s) is not worth a pass. */
+const MIN_PASS_SAMPLES = RATE / 10;
 
 /** A failure of the endpoint detector, told apart from a failure of the audio source. */
 class DetectorFailure {
@@ -68,10 +40,8 @@ export class LiveSession {
   private readonly fusion: Fusion;
   private readonly buffer = new LiveAudioBuffer();
   private readonly abort = new AbortController();
-  private readonly startedAt: number;
-  private readonly startedIso = new Date().toISOString();
-  private readonly sessionId: string;
-  private sequence = 0;
+  private readonly header: SessionHeader;
+  private readonly ledger: PassLedger;
   private open: { id: number; start: number } | null = null;
   private nextUtterance = 0;
   private segmentStart = 0;
@@ -81,12 +51,6 @@ export class LiveSession {
   private queuedConfirms = 0;
   /** The utterance fusion is working on. */
   private fusionUtterance: number | null = null;
-  private nextDraftWindow = 0;
-  private nextConfirmWindow = 0;
-  private readonly counts: Record<PassName, Counts> = {
-    draft: { run: 0, dropped: 0, stale: 0, failed: 0 },
-    confirm: { run: 0, dropped: 0, stale: 0, failed: 0 },
-  };
   private waiters: Array<() => void> = [];
 
   constructor(private readonly options: LiveOptions) {
@@ -98,26 +62,24 @@ export class LiveSession {
       agreement: this.timing.agreement,
       holdBack: this.timing.holdBack,
     });
-    this.startedAt = this.scheduler.now();
-    this.sessionId = options.sessionId ?? randomUUID();
+    this.header = new SessionHeader(this.scheduler, options, this.timing);
+    this.ledger = new PassLedger(() => this.scheduler.now());
   }
 
   /** Stamps a payload as the next event of the session. */
   stamp(payload: LiveEventPayload): LiveEvent {
-    // `type` first, so that JSON lines are easy to read.
-    const header = { type: payload.type, v: LIVE_EVENT_VERSION, seq: this.sequence++ };
-    return Object.assign(header, { wallMs: this.elapsedMs() }, payload) as LiveEvent;
+    return this.header.stamp(payload);
   }
 
   started(): LiveEventPayload {
-    return this.sessionPayload('started');
+    return this.header.payload('started');
   }
 
   ended(): LiveEventPayload {
     return {
-      ...this.sessionPayload('ended'),
-      audioS: round(this.buffer.end / RATE),
-      windows: { draft: { ...this.counts.draft }, confirm: { ...this.counts.confirm } },
+      ...this.header.payload('ended'),
+      audioS: round(this.buffer.end / RATE, 3),
+      windows: this.ledger.snapshot(),
     };
   }
 
@@ -164,21 +126,18 @@ export class LiveSession {
   /** The input ended (or failed with `error`): closes what is open. */
   async finishInput(error?: unknown): Promise<SessionNote[]> {
     const notes: SessionNote[] = [];
+    const detectorFailed = error instanceof DetectorFailure;
     if (error !== undefined) {
-      const detectorFailed = error instanceof DetectorFailure;
-      notes.push(
-        this.errorNote(
-          detectorFailed ? error.error : error,
-          detectorFailed ? 'detector' : 'source',
-          true,
-        ),
-      );
+      const payload = detectorFailed
+        ? errorPayload(error.error, 'detector', true)
+        : errorPayload(error, 'source', true);
+      notes.push({ kind: 'events', payloads: [payload] });
     }
-    if (this.detector && !(error instanceof DetectorFailure)) {
+    if (this.detector && !detectorFailed) {
       try {
         this.applyBoundaries(await this.detector.flush(), notes);
       } catch (flushError) {
-        notes.push(this.errorNote(flushError, 'detector', true));
+        notes.push({ kind: 'events', payloads: [errorPayload(flushError, 'detector', true)] });
       }
     }
     if (this.open) this.closeUtterance(this.buffer.end, 'end', notes);
@@ -187,71 +146,39 @@ export class LiveSession {
 
   /** A draft request replaced while it waited. */
   dropDraft(request: DraftRequest): LiveEventPayload[] {
-    return [
-      this.windowPayload(
-        'draft',
-        request.id,
-        request.utterance,
-        'dropped',
-        request.end,
-        request.end,
-        0,
-      ),
-    ];
+    const { id, utterance, end } = request;
+    return [this.ledger.window('draft', id, utterance, 'dropped', end, end)];
   }
 
   async runDraft(request: DraftRequest): Promise<LiveEventPayload[]> {
-    const current = () =>
-      this.open?.id === request.utterance && this.fusionUtterance === request.utterance;
+    const { id, utterance, end } = request;
+    const current = () => this.open?.id === utterance && this.fusionUtterance === utterance;
     // A new utterance's drafts wait until the previous utterance's final is out.
-    if (!current()) {
-      await this.until(() => current() || this.open?.id !== request.utterance);
-    }
+    if (!current()) await this.until(() => current() || this.open?.id !== utterance);
     const start = Math.max(
       Math.round(this.fusion.commitCursor * RATE),
       this.segmentStart,
       this.buffer.start,
     );
-    const stale = () => [
-      this.windowPayload('draft', request.id, request.utterance, 'stale', start, request.end, 0),
-    ];
-    if (!current() || request.end - start < (this.timing.minDraftMs * RATE) / 1000) return stale();
+    const stale = () => [this.ledger.window('draft', id, utterance, 'stale', start, end)];
     const pass = this.options.draft;
-    if (!pass) return stale();
+    if (!pass || !current() || end - start < (this.timing.minDraftMs * RATE) / 1000) {
+      return stale();
+    }
     const began = this.scheduler.now();
     let words: HypothesisWord[];
     try {
-      words = await runPass(
-        pass,
-        this.buffer.slice(start, request.end),
-        start / RATE,
-        this.fusion.promptContext,
-        this.abort.signal,
-      );
+      const prompt = this.fusion.promptBefore(start / RATE);
+      const audio = this.buffer.slice(start, end);
+      words = await runPass(pass, audio, start / RATE, prompt, this.abort.signal);
     } catch (error) {
       if (this.abort.signal.aborted) return [];
-      return this.failedPass(
-        'draft',
-        request.id,
-        request.utterance,
-        start,
-        request.end,
-        began,
-        error,
-      );
+      return this.ledger.failed('draft', id, utterance, start, end, began, error);
     }
     if (!current()) return stale();
     return [
-      this.windowPayload(
-        'draft',
-        request.id,
-        request.utterance,
-        'done',
-        start,
-        request.end,
-        this.scheduler.now() - began,
-      ),
-      ...this.fusion.onDraft(request.id, words),
+      this.ledger.window('draft', id, utterance, 'done', start, end, began),
+      ...this.fusion.onDraft(id, words),
     ];
   }
 
@@ -264,64 +191,71 @@ export class LiveSession {
 
   async runConfirm(request: ConfirmRequest): Promise<LiveEventPayload[]> {
     this.queuedConfirms--;
-    const id = this.nextConfirmWindow++;
-    const start = request.final ? (request.start ?? 0) : this.segmentStart;
-    if (!request.final && this.open?.id !== request.utterance) {
-      return [this.windowPayload('confirm', id, request.utterance, 'stale', start, request.end, 0)];
+    const { utterance, end, final } = request;
+    const id = this.ledger.nextId('confirm');
+    const start = final ? (request.start ?? 0) : this.segmentStart;
+    if (!final && this.open?.id !== utterance) {
+      return [this.ledger.window('confirm', id, utterance, 'stale', start, end)];
     }
-    if (this.fusionUtterance !== request.utterance) {
-      this.fusion.beginUtterance(request.utterance, start / RATE);
-      this.fusionUtterance = request.utterance;
+    if (this.fusionUtterance !== utterance) {
+      this.fusion.beginUtterance(utterance, start / RATE);
+      this.fusionUtterance = utterance;
       this.notify();
     }
-    const samples = request.audio ?? this.buffer.slice(start, request.end);
-    const began = this.scheduler.now();
-    let words: HypothesisWord[];
     const payloads: LiveEventPayload[] = [];
-    try {
-      words = await runPass(
-        this.options.confirm,
-        samples,
-        start / RATE,
-        this.fusion.promptContext,
-        this.abort.signal,
-      );
-      payloads.push(
-        this.windowPayload(
-          'confirm',
-          id,
-          request.utterance,
-          'done',
-          start,
-          request.end,
-          this.scheduler.now() - began,
-        ),
-      );
-    } catch (error) {
-      if (this.abort.signal.aborted) return [];
-      payloads.push(
-        ...this.failedPass('confirm', id, request.utterance, start, request.end, began, error),
-      );
-      // A final still closes the utterance, with what was committed before.
-      if (!request.final) return payloads;
-      words = [];
-    }
-    const bufferS = (request.end - start) / RATE;
-    const full = !request.final && bufferS >= this.timing.maxBufferS;
+    const words = await this.confirmWords(request, id, start, payloads);
+    // Without words a non-final pass changes nothing; a final still closes the utterance.
+    if (words === null && !final) return payloads;
+    if (this.abort.signal.aborted) return [];
+    const full = !final && (end - start) / RATE >= this.timing.maxBufferS;
     payloads.push(
-      ...this.fusion.onConfirm(id, words, {
-        final: request.final,
-        forceBefore: full ? request.end / RATE - FORCE_HOLD_S : null,
+      ...this.fusion.onConfirm(id, words ?? [], {
+        final,
+        forceBefore: full ? end / RATE - FORCE_HOLD_S : null,
       }),
     );
-    if (request.final) {
+    if (final) {
       payloads.push(...this.fusion.finishSegment(id, request.reason));
       this.pendingFinals--;
       this.syncFusion();
-    } else if (this.open?.id === request.utterance && this.segmentStart === start) {
-      payloads.push(...this.trimSegment(id, request.end, full));
+    } else if (this.open?.id === utterance && this.segmentStart === start) {
+      payloads.push(...this.trimSegment(id, end, full));
     }
     return payloads;
+  }
+
+  /** Runs the confirm pass; null (with the window reported) when it could not give words. */
+  private async confirmWords(
+    request: ConfirmRequest,
+    id: number,
+    start: number,
+    payloads: LiveEventPayload[],
+  ): Promise<HypothesisWord[] | null> {
+    const { utterance, end } = request;
+    const audio = request.audio ?? this.buffer.slice(start, end);
+    if (audio.length < MIN_PASS_SAMPLES) {
+      // Too little audio to transcribe (a segment cut just before an endpoint): nothing to run.
+      payloads.push(this.ledger.window('confirm', id, utterance, 'stale', start, end));
+      return null;
+    }
+    const began = this.scheduler.now();
+    try {
+      const prompt = this.fusion.promptBefore(start / RATE);
+      const words = await runPass(
+        this.options.confirm,
+        audio,
+        start / RATE,
+        prompt,
+        this.abort.signal,
+      );
+      payloads.push(this.ledger.window('confirm', id, utterance, 'done', start, end, began));
+      return words;
+    } catch (error) {
+      if (!this.abort.signal.aborted) {
+        payloads.push(...this.ledger.failed('confirm', id, utterance, start, end, began, error));
+      }
+      return null;
+    }
   }
 
   /** Closes the segment at the commit cursor once the buffer is long (or, if full, further). */
@@ -370,7 +304,7 @@ export class LiveSession {
             type: 'speech_started',
             utterance: id,
             speaker: this.fusion.speaker,
-            start: round(start / RATE),
+            start: round(start / RATE, 3),
           },
         ],
       });
@@ -392,7 +326,7 @@ export class LiveSession {
             type: 'speech_stopped',
             utterance: open.id,
             speaker: this.fusion.speaker,
-            end: round(end / RATE),
+            end: round(end / RATE, 3),
           },
         ],
       });
@@ -428,7 +362,7 @@ export class LiveSession {
       this.lastDraftEnd = head;
       notes.push({
         kind: 'draft',
-        request: { id: this.nextDraftWindow++, utterance: open.id, end: head },
+        request: { id: this.ledger.nextId('draft'), utterance: open.id, end: head },
       });
     }
     if (head - this.lastConfirmEnd >= (this.timing.confirmStepMs * RATE) / 1000) {
@@ -464,88 +398,4 @@ export class LiveSession {
   private notify(): void {
     for (const waiter of this.waiters.splice(0)) waiter();
   }
-
-  private failedPass(
-    pass: PassName,
-    id: number,
-    utterance: number,
-    start: number,
-    end: number,
-    began: number,
-    error: unknown,
-  ): LiveEventPayload[] {
-    const note = this.errorNote(error, pass, false);
-    return [
-      this.windowPayload(pass, id, utterance, 'failed', start, end, this.scheduler.now() - began),
-      ...(note.kind === 'events' ? note.payloads : []),
-    ];
-  }
-
-  private errorNote(
-    error: unknown,
-    source: 'source' | 'detector' | PassName,
-    fatal: boolean,
-  ): SessionNote {
-    return {
-      kind: 'events',
-      payloads: [{ type: 'error', error: toEarshotError(error).toJSON(), source, fatal }],
-    };
-  }
-
-  private windowPayload(
-    pass: PassName,
-    id: number,
-    utterance: number,
-    status: 'done' | 'dropped' | 'stale' | 'failed',
-    start: number,
-    end: number,
-    computeMs: number,
-  ): LiveEventPayload {
-    this.counts[pass][status === 'done' ? 'run' : status]++;
-    return {
-      type: 'window',
-      pass,
-      id,
-      utterance,
-      status,
-      start: round(start / RATE),
-      end: round(Math.max(start, end) / RATE),
-      computeMs: round(Math.max(0, computeMs), 1),
-    };
-  }
-
-  private sessionPayload(state: 'started' | 'ended'): Omit<SessionEvent, 'v' | 'seq' | 'wallMs'> {
-    const draft = this.options.draft;
-    return {
-      type: 'session',
-      state,
-      sessionId: this.sessionId,
-      startedAt: this.startedIso,
-      mode: !draft
-        ? 'confirm-only'
-        : draft.model === this.options.confirm.model
-          ? 'single'
-          : 'dual',
-      models: {
-        draft: draft?.model.modelId ?? null,
-        confirm: this.options.confirm.model.modelId,
-      },
-      speed: this.options.speed ?? 1,
-      settings: {
-        draftStepMs: this.timing.draftStepMs,
-        confirmStepMs: this.timing.confirmStepMs,
-        agreement: this.timing.agreement,
-        holdBack: this.timing.holdBack,
-      },
-    };
-  }
-
-  private elapsedMs(): number {
-    return round(Math.max(0, this.scheduler.now() - this.startedAt), 1);
-  }
-}
-
-function round(value: number, digits = 3): number {
-  const factor = 10 ** digits;
-  return Math.round(value * factor) / factor;
 }

@@ -162,10 +162,13 @@ describe('fusion', () => {
     ]);
   });
 
-  test('committed text becomes the context of later passes, cut to the last characters', () => {
+  test('the prompt of a pass is the committed text before its audio, cut to the last characters', () => {
     const fusion = new Fusion({ contextChars: 12, agreement: 1 });
     fusion.beginUtterance(0, 0);
     fusion.onConfirm(0, words('one two three four'));
-    expect(fusion.promptContext).toBe('three four');
+    expect(fusion.promptBefore(2)).toBe('three four');
+    // A pass whose audio starts at 0.9 s transcribes "three four" again: they are not its prompt.
+    expect(fusion.promptBefore(0.9)).toBe('one two');
+    expect(fusion.promptBefore(0)).toBe('');
   });
 });

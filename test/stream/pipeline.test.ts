@@ -178,7 +178,7 @@ describe('live pipeline on scripted engines', () => {
       Array.from({ length: 90 }, (_, i) => `w${i}`),
       { wordMs: 250, gapMs: 50 },
     );
-    const { events, facts } = await runLive({
+    const { events, facts, confirm } = await runLive({
       script,
       detector: false,
       options: { trimAfterS: 6, maxBufferS: 10 },
@@ -192,6 +192,13 @@ describe('live pipeline on scripted engines', () => {
       .filter((w) => w.pass === 'confirm')
       .map((w) => w.end - w.start);
     expect(Math.max(...confirmSpans)).toBeLessThanOrEqual(10);
+    // After a cut, the confirm pass is prompted with the committed text it no longer hears.
+    const prompts = confirm.calls.flatMap((call) => (call.prompt ? [call.prompt] : []));
+    expect(prompts.length).toBeGreaterThan(3);
+    for (const prompt of prompts) {
+      expect(prompt.length).toBeLessThanOrEqual(200);
+      expect(script.text).toContain(prompt);
+    }
   });
 
   test('a draft pass that fails is reported and the session goes on', async () => {

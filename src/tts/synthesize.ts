@@ -272,6 +272,7 @@ export async function* synthesizeEncoded(
   options: EncodedSpeechOptions,
 ): AsyncGenerator<Buffer> {
   checkSpeechFormat(options.format);
+  checkNumber(options.bitrateKbps, 'bitrateKbps', 6, 512);
   const plan = await planSpeech(model, text, options);
   const { onChunk } = options;
   async function* blocks(): AsyncGenerator<Float32Array> {

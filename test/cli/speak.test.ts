@@ -34,6 +34,16 @@ describe('earshot speak', () => {
     expect(decoded.durationS).toBeGreaterThan(1);
   });
 
+  it('gives a WAV file its real sizes once the speech is written', async () => {
+    const output = join(tempDir(), 'sizes.wav');
+    expect((await cli(['speak', 'Sizes are known at the end.', '-o', output])).status).toBe(0);
+    const bytes = await readFile(output);
+    expect(bytes.readUInt32LE(4)).toBe(bytes.length - 8);
+    expect(bytes.readUInt32LE(40)).toBe(bytes.length - 44);
+    const decoded = await loadAudio(bytes, { sampleRate: 'source' });
+    expect(decoded.durationS).toBeCloseTo((bytes.length - 44) / 2 / 22050, 3);
+  });
+
   it('takes "-" as stdin and honours --no-normalize', async () => {
     const result = await cli(['speak', '-', '--format', 'pcm', '--no-normalize'], {}, '12:30');
     expect(result.status).toBe(0);

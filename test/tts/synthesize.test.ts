@@ -78,6 +78,10 @@ describe('speech requests', () => {
       synthesizeEncoded(model, 'Hello.', { format: 'ogg' as 'wav' }).next(),
     );
     expect(format).toMatchObject({ code: 'audio_unsupported_output', status: 400 });
+    const bitrate = await failure(
+      synthesizeEncoded(model, 'Hello.', { format: 'mp3', bitrateKbps: 0 }).next(),
+    );
+    expect(bitrate).toMatchObject({ code: 'invalid_parameter', status: 400 });
     const unknown = await failure(createSpeechModel('nosuchengine', { config }));
     expect(unknown).toMatchObject({ code: 'model_not_found', status: 404 });
     const openai = await createSpeechModel('tts-1', { config });

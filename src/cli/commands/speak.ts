@@ -1,6 +1,6 @@
 import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
-import { rm } from 'node:fs/promises';
+import { open, rm } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -77,6 +77,25 @@ async function listVoices(model: SpeechModel, ctx: CliContext, json: boolean): P
 }
 
 /**
+ * Streamed WAV leaves its sizes unknown (it is written before the length is known); a file
+ * can be given the real sizes afterwards, which every player understands.
+ */
+async function finishWavFile(path: string): Promise<void> {
+  const file = await open(path, 'r+');
+  try {
+    const { size } = await file.stat();
+    if (size < 44 || size - 8 > 0xffffffff) return;
+    const sizes = Buffer.alloc(4);
+    sizes.writeUInt32LE(size - 8);
+    await file.write(sizes, 0, 4, 4);
+    sizes.writeUInt32LE(size - 44);
+    await file.write(sizes, 0, 4, 40);
+  } finally {
+    await file.close();
+  }
+}
+
+/**
  * Writes encoded audio as it comes. The first chunk is awaited before the file is created, so a
  * request error (bad voice, empty text) leaves no file behind.
  */
@@ -141,7 +160,10 @@ export function registerSpeakCommand(
     .description(
       `speak text aloud into an audio file or stdout (${AUDIO_OUTPUT_FORMATS.join(', ')}); text from the arguments, or piped in`,
     )
-    .argument('[text...]', 'text to speak; "-" or nothing reads it from stdin')
+    .argument(
+      '[text...]',
+      'text to speak (up to tts.maxInputChars, 4096 by default); "-" or nothing reads stdin',
+    )
     .option('-o, --output <file>', 'audio file to write; "-" or none: stdout')
     .option(
       '--format <format>',
@@ -165,7 +187,7 @@ export function registerSpeakCommand(
       examples([
         'earshot speak "Hello there, this is Earshot." -o hello.mp3',
         'earshot speak --voice pl "Kosztuje 12,50 zł." -o cena.wav',
-        'cat chapter.txt | earshot speak --speed 1.5 --format opus > chapter.opus',
+        'cat note.txt | earshot speak --speed 1.5 --format opus > note.opus',
         'earshot speak --voice en-us+f3 --pitch 60 "Variants follow a plus sign." -o v.flac',
         'earshot speak --list-voices',
       ]),
@@ -219,6 +241,7 @@ export function registerSpeakCommand(
         },
       });
       const bytes = await writeOutput(audio, options.output, ctx);
+      if (format === 'wav' && !toStdout) await finishWavFile(options.output as string);
       ctx.logger.info(
         { model: model.provider, format, chunks, durationS: Number(seconds.toFixed(3)), bytes },
         'spoke',

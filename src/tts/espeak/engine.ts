@@ -77,13 +77,11 @@ export class EspeakSpeechModel implements SpeechModel {
   /** The languages eSpeak NG speaks, then OpenAI's voice names (mapped to English voices). */
   async voices(): Promise<readonly SpeechVoice[]> {
     const { voices, variants } = await this.voiceTables();
-    const aliases = Object.keys(OPENAI_VOICE_ALIASES)
-      .map((alias) => matchVoice(alias, voices, variants))
-      .filter((voice): voice is SpeechVoice => voice !== null)
-      .map((voice, index) => ({
-        ...voice,
-        id: Object.keys(OPENAI_VOICE_ALIASES)[index] as string,
-      }));
+    const aliases: SpeechVoice[] = [];
+    for (const alias of Object.keys(OPENAI_VOICE_ALIASES)) {
+      const voice = matchVoice(alias, voices, variants);
+      if (voice) aliases.push({ ...voice, id: alias });
+    }
     return [...voices.map(voiceOf), ...aliases];
   }
 

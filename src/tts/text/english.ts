@@ -145,7 +145,7 @@ function speakTime(hour: number, minute: number, second?: number, meridiem?: str
 const MERIDIEM = '(?<mer>[AaPp]\\.?[Mm]\\.?)(?!\\p{L})';
 const CURRENCY_SIGN = alternation(Object.values(currencySigns).flat());
 const CURRENCY_PREFIX = alternation(Object.values(currencyPrefixSigns).flat());
-const SCALE = `(?:${SPACE}(?<scale>${SCALES.join('|')}|[Bb]n|k))?`;
+const SCALE = `(?:${SPACE}?(?<scale>${SCALES.join('|')}|[Bb]n|k))?`;
 
 const rewrites: Rewrite[] = [
   isoDateRewrite(speakDate),

@@ -20,6 +20,10 @@ describe('English normalisation', () => {
     ['It costs €5.', 'It costs five euros.'],
     ['About £3.20 each.', 'About three pounds and twenty pence each.'],
     ['They raised $1.5 million.', 'They raised one point five million dollars.'],
+    [
+      'The bonus was $5k and the debt $2bn.',
+      'The bonus was five thousand dollars and the debt two billion dollars.',
+    ],
     ['Pay 10 USD now.', 'Pay ten dollars now.'],
     ['Sales fell 25%.', 'Sales fell twenty-five percent.'],
     ['Down 2.5 %.', 'Down two point five percent.'],

@@ -7,6 +7,7 @@
 import type { Config } from '../config/index.js';
 import { ModelError } from '../errors.js';
 import type { Logger } from '../logging.js';
+import type { SessionPool } from '../models/session-pool.js';
 import { EspeakSpeechModel } from './espeak/engine.js';
 import type { SpeechModel } from './speech-model.js';
 
@@ -14,6 +15,11 @@ import type { SpeechModel } from './speech-model.js';
 export interface SpeechEngineContext {
   config: Config;
   logger?: Logger;
+  /**
+   * The process's shared ONNX sessions, for neural engines; those that need one and get none
+   * create their own from `config.onnx`.
+   */
+  sessions?: SessionPool;
 }
 
 export interface SpeechEngineDefinition {

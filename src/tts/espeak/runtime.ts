@@ -15,7 +15,7 @@
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
-import { SpeechError } from '../../errors.js';
+import { EarshotError, SpeechError } from '../../errors.js';
 
 const require = createRequire(import.meta.url);
 
@@ -104,7 +104,15 @@ export class EspeakRuntime {
   /** Starts a new instance (the compiled module is shared between instances). */
   static async create(): Promise<EspeakRuntime> {
     const runtime = new EspeakRuntime();
-    await runtime.start();
+    try {
+      await runtime.start();
+    } catch (error) {
+      if (error instanceof EarshotError) throw error;
+      const reason = error instanceof Error ? error.message : String(error);
+      throw new SpeechError('speech_synthesis_failed', `eSpeak NG could not start: ${reason}`, {
+        cause: error,
+      });
+    }
     return runtime;
   }
 

@@ -3,12 +3,15 @@ import { EarshotError, toEarshotError } from '../errors.js';
 import { VERSION } from '../version.js';
 import { registerAudioCommands } from './commands/audio.js';
 import { registerConfigCommand } from './commands/config.js';
+import { registerSpeakCommand } from './commands/speak.js';
 import { type CliContext, contextFrom, examples } from './context.js';
 
 export interface CliIo {
   stdout: NodeJS.WritableStream & { isTTY?: boolean };
   stderr: NodeJS.WritableStream & { isTTY?: boolean };
   env: NodeJS.ProcessEnv;
+  /** Where "-" and piped input are read from; default `process.stdin`. */
+  stdin?: NodeJS.ReadableStream & { isTTY?: boolean };
 }
 
 /** Builds the `earshot` command tree. Each capability registers its commands here. */
@@ -35,6 +38,7 @@ export function createProgram(io: CliIo): Command {
       'after',
       examples([
         'earshot audio info recording.m4a',
+        'earshot speak "Hello there." -o hello.mp3',
         'earshot config --explain',
         'earshot <command> --help',
       ]),
@@ -42,6 +46,7 @@ export function createProgram(io: CliIo): Command {
   const context = (command: Command): CliContext => contextFrom(command, io, io.env);
   registerConfigCommand(program, context);
   registerAudioCommands(program, context);
+  registerSpeakCommand(program, context);
   return program;
 }
 

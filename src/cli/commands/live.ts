@@ -8,7 +8,6 @@ import {
   whisperFilesIn,
 } from '../../asr/whisper/whisper-model.js';
 import { loadAudio } from '../../audio/load.js';
-import type { Config } from '../../config/index.js';
 import {
   EarshotError,
   type ErrorCode,
@@ -82,7 +81,7 @@ export function registerLiveCommand(
         );
       }
       const draftRef = options.draftModel ?? ctx.config.live.draftModel ?? confirmRef;
-      const audio$ = await liveSource(file, options, ctx.config, speed);
+      const audio$ = await liveSource(file, options, ctx, speed);
       const pool = new SessionPool(sessionPoolOptions(ctx.config));
       const models: TranscriptionModel[] = [];
       try {
@@ -133,14 +132,15 @@ export function registerLiveCommand(
 async function liveSource(
   file: string,
   options: LiveCommandOptions,
-  config: Config,
+  ctx: CliContext,
   speed: number,
 ): Promise<Observable<Float32Array>> {
   if (file === '-') {
     const { raw } = parseRawOption(options.raw ?? '16000');
-    return pcmAudio(process.stdin, raw ?? { sampleRate: 16_000 });
+    const stdin = (ctx.stdin ?? process.stdin) as AsyncIterable<Uint8Array>;
+    return pcmAudio(stdin, raw ?? { sampleRate: 16_000 });
   }
-  const audio = await loadAudio(file, audioOptions(config));
+  const audio = await loadAudio(file, audioOptions(ctx.config));
   return pacedAudio(audio.samples, { speed });
 }
 

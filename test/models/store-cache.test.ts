@@ -2,9 +2,12 @@ import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSyn
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { ModelError } from '../../src/errors.js';
-import { ModelStore } from '../../src/models/model-store.js';
+import { createLogger } from '../../src/logging.js';
+import { ModelStore, resolveModel } from '../../src/models/model-store.js';
+import { type DownloadEvent, logDownloads } from '../../src/models/progress.js';
 import { writeAudioModelFixture } from '../fixtures/audio-models.js';
 import { useTempDir } from '../helpers/tmp.js';
 import { embedderRepo, makeStore, useTestHub } from './store-helpers.js';
@@ -165,6 +168,48 @@ describe('model store cache', () => {
     expect(await store.list()).toEqual([]);
     expect(existsSync(store.folderFor('earshot/listed'))).toBe(false);
     expect((await failure(store.remove('earshot/listed'))).code).toBe('model_not_found');
+  });
+});
+
+describe('progress for servers', () => {
+  it('reports each file once per listener through resolveModel, and as log lines', async () => {
+    hub().addRepo('earshot/logged', embedderRepo(14));
+    const events: DownloadEvent[] = [];
+    const sink = new PassThrough();
+    let logged = '';
+    sink.on('data', (chunk) => {
+      logged += String(chunk);
+    });
+    const log = logDownloads(createLogger({ log: { level: 'info' } }, sink));
+    await resolveModel('earshot/logged', {
+      kind: 'audio-embedder',
+      dir: join(tempDir(), 'logged'),
+      hubUrl: hub().url,
+      offline: false,
+      token: null,
+      timeoutS: 5,
+      onProgress: (event) => {
+        events.push(event);
+        log(event);
+      },
+    });
+    const done = events.filter((event) => event.type === 'done').map((event) => event.file);
+    expect(done).toEqual(['config.json', 'onnx/model.onnx']);
+    const lines = logged
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
+    expect(lines.map((line) => line.msg)).toEqual([
+      'model download started',
+      'model download finished',
+      'model download started',
+      'model download finished',
+    ]);
+    expect(lines[3]).toMatchObject({
+      model: 'earshot/logged',
+      file: 'onnx/model.onnx',
+      verified: 'sha256',
+    });
   });
 });
 

@@ -77,6 +77,19 @@ describe('model store downloads', () => {
     });
   });
 
+  it('abandons a transfer that stalls for longer than the timeout and resumes it', async () => {
+    const files = embedderRepo(7);
+    hub().addRepo('earshot/stalled', files);
+    const never = new Promise<void>(() => {});
+    hub().fault('onnx/model.onnx', { hold: never });
+    const { store, events } = makeStore(hub(), tempDir(), { timeoutS: 1 });
+    const model = await store.resolve('earshot/stalled', EMBEDDER);
+    expect(readFileSync(model.files.model).equals(files['onnx/model.onnx'] as Buffer)).toBe(true);
+    const half = (files['onnx/model.onnx'] as Buffer).length >> 1;
+    expect(events.find((event) => event.type === 'retry')).toMatchObject({ receivedBytes: half });
+    expect(hub().transfers('onnx/model.onnx').at(-1)?.range).toBe(`bytes=${half}-`);
+  });
+
   it('keeps the part downloaded before a failure and resumes it on the next run', async () => {
     const files = embedderRepo(3);
     hub().addRepo('earshot/next-run', files);

@@ -177,7 +177,8 @@ export class ModelStore {
     const folder = cacheFolder(this.options.dir, parsed.id, parsed.revision);
     const local = await locate(folder, planned);
     const hub = { id: parsed.id, revision: parsed.revision };
-    if (local.missing.length === 0 && !update) {
+    // Offline, a complete cached model is used as it is, even by `pull` (which cannot check).
+    if (local.missing.length === 0 && (!update || this.options.offline)) {
       const source = await readSource(folder);
       return result(
         parsed,

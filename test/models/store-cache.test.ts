@@ -66,6 +66,7 @@ describe('model store without a hub', () => {
     });
     const model = await offline.resolve('earshot/offline-ready', EMBEDDER);
     expect(model.source).toBe('cache');
+    expect((await offline.pull('earshot/offline-ready', EMBEDDER)).source).toBe('cache');
   });
 
   it('fails fast when the hub cannot be reached, saying where to put the files', async () => {

@@ -139,6 +139,15 @@ export async function syncFromHub(
     );
   }
 
+  // Recorded before the downloads, so a model interrupted midway is listed and removable.
+  const source = {
+    id: ref.id,
+    revision: ref.revision,
+    hubUrl: hub.hubUrl,
+    commit: listing.commit,
+    updatedAt: new Date().toISOString(),
+  };
+  await writeSource(folder, source);
   let downloaded = 0;
   for (const path of wantedFiles(listing, options.planned)) {
     const remote = listing.files.get(path) as HubFile;
@@ -177,12 +186,6 @@ export async function syncFromHub(
       downloadedAt: new Date().toISOString(),
     });
   }
-  await writeSource(folder, {
-    id: ref.id,
-    revision: ref.revision,
-    hubUrl: hub.hubUrl,
-    commit: listing.commit,
-    updatedAt: new Date().toISOString(),
-  });
+  await writeSource(folder, { ...source, updatedAt: new Date().toISOString() });
   return { commit: listing.commit, downloaded };
 }

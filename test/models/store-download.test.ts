@@ -100,6 +100,8 @@ describe('model store downloads', () => {
     expect(error.message).toContain('Run the command again to resume');
     const folder = first.store.folderFor('earshot/next-run');
     expect(existsSync(join(folder, 'onnx', 'model.onnx'))).toBe(false);
+    // The interrupted model is listed, so it can be seen and removed.
+    expect((await first.store.list()).map((model) => model.id)).toEqual(['earshot/next-run']);
 
     const second = makeStore(hub(), tempDir(), { dir: first.dir });
     const model = await second.store.resolve('earshot/next-run', EMBEDDER);

@@ -145,6 +145,7 @@ export const suite: BenchSuite = {
               encoderMs: timing,
               achievedGflops: round(flops / timing.median / 1e6, 1),
               timesFloor: round(timing.median / floorMs, 2),
+              realTimeFactor: round(30_000 / timing.median, 1),
             },
           ];
         }),
@@ -158,8 +159,12 @@ export const suite: BenchSuite = {
       lines.push(
         `${size}: encoder ${round(flops / 1e9, 1)} GFLOP per window; fp32 floor at ${rate.bestGflops} GFLOP/s: ${floorMs.toFixed(0)} ms`,
         ...DTYPES.map((dtype) => {
-          const entry = perDtype[dtype] as { achievedGflops: number; timesFloor: number };
-          return `  ${dtype.padEnd(4)} load ${formatMs(load[dtype] as Summary)}; encode ${formatMs(encode[dtype] as Summary)} = ${entry.achievedGflops} GFLOP/s, ${entry.timesFloor}× the floor`;
+          const entry = perDtype[dtype] as {
+            achievedGflops: number;
+            timesFloor: number;
+            realTimeFactor: number;
+          };
+          return `  ${dtype.padEnd(4)} load ${formatMs(load[dtype] as Summary)}; encode ${formatMs(encode[dtype] as Summary)} = ${entry.achievedGflops} GFLOP/s, ${entry.timesFloor}× the floor, ${entry.realTimeFactor}× real time`;
         }),
         `  q8 vs fp32 encode: ${speedup.medianRatio}× (per-round range ${speedup.worstCaseRatio}×–${speedup.bestCaseRatio}×)`,
       );

@@ -6,6 +6,7 @@
  * the folder's `.earshot/`: where the files came from, what each file's hash is, partial
  * downloads and locks.
  */
+import { randomUUID } from 'node:crypto';
 import type { Dirent } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
@@ -42,7 +43,8 @@ function flatName(path: string): string {
 }
 
 async function writeJsonAtomic(path: string, value: unknown): Promise<void> {
-  const temporary = `${path}.${process.pid}.${Date.now()}.tmp`;
+  // A unique name per write: two stores in one process may write the same file at once.
+  const temporary = `${path}.${randomUUID()}.tmp`;
   await writeFile(temporary, `${JSON.stringify(value, null, 2)}\n`);
   await rename(temporary, path);
 }

@@ -7,8 +7,8 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, rename, rm, stat, truncate } from 'node:fs/promises';
+import type { IncomingMessage } from 'node:http';
 import { dirname, join } from 'node:path';
-import { pipeline } from 'node:stream/promises';
 import { EarshotError, ModelError } from '../errors.js';
 import { withFileLock } from './file-lock.js';
 import { asNetworkError, NetworkError } from './http.js';
@@ -201,22 +201,18 @@ async function transfer(options: DownloadFileOptions, partial: string): Promise<
       }
       if (opened.status !== 416) {
         let lastReport = 0;
-        opened.body.on('data', (chunk: Buffer) => {
-          received += chunk.length;
+        await saveBody(opened.body, partial, offset > 0, options.signal, (bytes) => {
+          received += bytes;
           const now = performance.now();
-          if (now - lastReport >= PROGRESS_INTERVAL_MS) {
-            lastReport = now;
-            options.onEvent?.({
-              type: 'progress',
-              model,
-              file: path,
-              receivedBytes: received,
-              totalBytes: total,
-            });
-          }
-        });
-        await pipeline(opened.body, createWriteStream(partial, { flags: offset > 0 ? 'a' : 'w' }), {
-          ...(options.signal ? { signal: options.signal } : {}),
+          if (now - lastReport < PROGRESS_INTERVAL_MS) return;
+          lastReport = now;
+          options.onEvent?.({
+            type: 'progress',
+            model,
+            file: path,
+            receivedBytes: received,
+            totalBytes: total,
+          });
         });
       }
       const size = await sizeOf(partial);
@@ -252,6 +248,60 @@ async function transfer(options: DownloadFileOptions, partial: string): Promise<
       await delay((options.retryDelayMs ?? 500) * 2 ** (attempt - 1), options.signal);
     }
   }
+}
+
+/**
+ * Writes a response body to the partial file. Unlike `pipeline`, a broken connection does not
+ * discard what was received: the file is closed normally, so every byte that arrived can be
+ * resumed from.
+ */
+function saveBody(
+  body: IncomingMessage,
+  path: string,
+  append: boolean,
+  signal: AbortSignal | undefined,
+  onBytes: (bytes: number) => void,
+): Promise<void> {
+  return new Promise((resolvePromise, reject) => {
+    const file = createWriteStream(path, { flags: append ? 'a' : 'w', highWaterMark: 1 << 20 });
+    let failure: unknown = null;
+    let settled = false;
+    const close = () => {
+      if (settled) return;
+      settled = true;
+      signal?.removeEventListener('abort', abort);
+      file.end(() => (failure ? reject(failure) : resolvePromise()));
+    };
+    const abort = () => body.destroy(signal?.reason as Error);
+    signal?.addEventListener('abort', abort, { once: true });
+    file.on('error', (error) => {
+      failure ??= error;
+      body.destroy();
+      if (!settled) {
+        settled = true;
+        reject(error);
+      }
+    });
+    // Flowing mode hands every parsed chunk over at once, so little is left unwritten when the
+    // connection breaks; backpressure pauses the body while the disk catches up.
+    body.on('data', (chunk: Buffer) => {
+      onBytes(chunk.length);
+      if (!file.write(chunk)) {
+        body.pause();
+        file.once('drain', () => body.resume());
+      }
+    });
+    body.on('end', close);
+    body.on('error', (error) => {
+      failure ??= error;
+      close();
+    });
+    body.on('close', () => {
+      if (!body.complete)
+        failure ??= new NetworkError('the connection closed mid-response', 'ECONNRESET');
+      close();
+    });
+  });
 }
 
 async function digest(

@@ -177,19 +177,12 @@ export class ModelStore {
     const folder = cacheFolder(this.options.dir, parsed.id, parsed.revision);
     const local = await locate(folder, planned);
     const hub = { id: parsed.id, revision: parsed.revision };
+    const fromCache = async () => {
+      const commit = (await readSource(folder))?.commit ?? null;
+      return result(parsed, kind, dtype, folder, local.files, { ...hub, commit }, 'cache');
+    };
     // Offline, a complete cached model is used as it is, even by `pull` (which cannot check).
-    if (local.missing.length === 0 && (!update || this.options.offline)) {
-      const source = await readSource(folder);
-      return result(
-        parsed,
-        kind,
-        dtype,
-        folder,
-        local.files,
-        { ...hub, commit: source?.commit ?? null },
-        'cache',
-      );
-    }
+    if (local.missing.length === 0 && (!update || this.options.offline)) return fromCache();
     if (this.options.offline) {
       throw unavailable(parsed, kind, dtype, folder, local.missing, this.hub, {
         code: 'model_offline',
@@ -198,7 +191,7 @@ export class ModelStore {
       });
     }
     const listeners = [this.options.onProgress, options.onProgress].filter((l) => l !== undefined);
-    const synced = await syncFromHub({
+    const syncing = syncFromHub({
       hub: this.hub,
       ref: parsed,
       kind,
@@ -223,6 +216,13 @@ export class ModelStore {
             'run the command again once the network is back (EARSHOT_HUB_URL picks another hub)',
         }),
     });
+    const synced = await syncing.catch((error: unknown) => {
+      // `pull` of a complete model while the hub is unreachable: keep using the cached files.
+      const unreachable = error instanceof ModelError && error.code === 'model_hub_unreachable';
+      if (unreachable && local.missing.length === 0) return null;
+      throw error;
+    });
+    if (!synced) return fromCache();
     const complete = await locate(folder, planned);
     return result(
       parsed,

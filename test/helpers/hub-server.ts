@@ -344,15 +344,15 @@ export class TestHub {
     while (offset < body.length) {
       if (res.destroyed) return;
       const end = holdAt > offset ? Math.min(holdAt, offset + chunk) : offset + chunk;
-      res.write(body.subarray(offset, end));
+      // Waiting until each piece is handed to the kernel makes a later drop happen after
+      // exactly these bytes, whatever the machine's load.
+      await new Promise<void>((resolve) => res.write(body.subarray(offset, end), () => resolve()));
       offset = end;
       if (offset === holdAt) await how.hold;
       if (how.rate) await new Promise((resolve) => setTimeout(resolve, 50));
     }
     if (how.drop) {
-      // Let the bytes written so far reach the client, then cut the connection mid-body.
-      await new Promise((resolve) => setTimeout(resolve, 20));
-      res.socket?.destroy();
+      res.socket?.end();
       return;
     }
     res.end();

@@ -88,6 +88,24 @@ describe('model store without a hub', () => {
     );
   });
 
+  it('keeps using a complete cached model when pull cannot reach the hub', async () => {
+    hub().addRepo('earshot/pull-unreachable', embedderRepo(15));
+    const online = makeStore(hub(), tempDir());
+    await online.store.resolve('earshot/pull-unreachable', EMBEDDER);
+    const port = await closedPort();
+    const cut = new ModelStore({
+      dir: online.dir,
+      hubUrl: `http://127.0.0.1:${port}`,
+      offline: false,
+      token: null,
+      timeoutS: 5,
+    });
+    expect((await cut.pull('earshot/pull-unreachable', EMBEDDER)).source).toBe('cache');
+    const other = await failure(cut.pull('earshot/pull-unreachable', { ...EMBEDDER, dtype: 'q8' }));
+    expect(other.code).toBe('model_hub_unreachable');
+    expect(other.message).toContain('Missing files: onnx/model_quantized.onnx.');
+  });
+
   it('gives up on a hub that accepts connections but never answers, within the timeout', async () => {
     const silent = createServer(() => {});
     await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));

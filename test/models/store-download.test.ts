@@ -19,6 +19,18 @@ async function failure(promise: Promise<unknown>): Promise<ModelError> {
 
 const EMBEDDER = { kind: 'audio-embedder' as const };
 
+/**
+ * The offset a range request resumed from. How much of a dropped transfer reaches the disk
+ * depends on socket buffering, so tests check that a resume starts after the first byte and no
+ * later than where the server cut the connection.
+ */
+function resumedAt(range: string | null | undefined, cutAt: number): number {
+  const start = Number(/^bytes=(\d+)-$/.exec(range ?? '')?.[1]);
+  expect(start).toBeGreaterThan(0);
+  expect(start).toBeLessThanOrEqual(cutAt);
+  return start;
+}
+
 describe('model store downloads', () => {
   it('fetches only the files the kind and dtype need, then uses the cache without the network', async () => {
     const files = embedderRepo();
@@ -68,10 +80,12 @@ describe('model store downloads', () => {
     const { store, events } = makeStore(hub(), tempDir());
     const model = await store.resolve('earshot/dropped', EMBEDDER);
     expect(readFileSync(model.files.model).equals(files['onnx/model.onnx'] as Buffer)).toBe(true);
-    const transfers = hub().transfers('onnx/model.onnx').slice(-2);
-    expect(transfers.map((t) => t.range)).toEqual([null, 'bytes=100000-']);
+    const [first, second] = hub().transfers('onnx/model.onnx').slice(-2);
+    expect(first?.range).toBeNull();
+    const start = resumedAt(second?.range, 100_000);
     const retry = events.find((event) => event.type === 'retry');
-    expect(retry).toMatchObject({ file: 'onnx/model.onnx', receivedBytes: 100_000, attempt: 2 });
+    expect(retry).toMatchObject({ file: 'onnx/model.onnx', attempt: 2 });
+    expect((retry as { receivedBytes: number }).receivedBytes).toBeGreaterThanOrEqual(start);
     expect(events.find((e) => e.type === 'done' && e.file === 'onnx/model.onnx')).toMatchObject({
       verified: 'sha256',
     });
@@ -89,8 +103,8 @@ describe('model store downloads', () => {
     const retry = events.find(
       (event) => event.type === 'retry' && event.file === 'onnx/model.onnx',
     );
-    expect(retry).toMatchObject({ receivedBytes: half });
-    expect(hub().transfers('onnx/model.onnx').at(-1)?.range).toBe(`bytes=${half}-`);
+    expect(retry).toBeDefined();
+    resumedAt(hub().transfers('onnx/model.onnx').at(-1)?.range, half);
   });
 
   it('keeps the part downloaded before a failure and resumes it on the next run', async () => {
@@ -109,12 +123,10 @@ describe('model store downloads', () => {
     const second = makeStore(hub(), tempDir(), { dir: first.dir });
     const model = await second.store.resolve('earshot/next-run', EMBEDDER);
     expect(readFileSync(model.files.model).equals(files['onnx/model.onnx'] as Buffer)).toBe(true);
+    const start = resumedAt(hub().transfers('onnx/model.onnx').at(-1)?.range, 150_000);
     expect(
       second.events.find((e) => e.type === 'start' && e.file === 'onnx/model.onnx'),
-    ).toMatchObject({
-      resumedFrom: 150_000,
-    });
-    expect(hub().transfers('onnx/model.onnx').at(-1)?.range).toBe('bytes=150000-');
+    ).toMatchObject({ resumedFrom: start });
     expect(readdirSync(join(folder, '.earshot', 'partial'))).toEqual([]);
   });
 
@@ -128,7 +140,7 @@ describe('model store downloads', () => {
     const second = makeStore(hub(), tempDir(), { dir: first.dir });
     const model = await second.store.resolve('earshot/no-ranges', EMBEDDER);
     expect(readFileSync(model.files.model).equals(files['onnx/model.onnx'] as Buffer)).toBe(true);
-    expect(hub().transfers('onnx/model.onnx').at(-1)?.range).toBe('bytes=120000-');
+    resumedAt(hub().transfers('onnx/model.onnx').at(-1)?.range, 120_000);
   });
 
   it('discards a large file whose sha256 does not match and succeeds on a clean retry', async () => {

@@ -4,6 +4,7 @@ import { VERSION } from '../version.js';
 import { registerAudioCommands } from './commands/audio.js';
 import { registerConfigCommand } from './commands/config.js';
 import { registerLiveCommand } from './commands/live.js';
+import { registerModelsCommands } from './commands/models.js';
 import { registerSpeakCommand } from './commands/speak.js';
 import { type CliContext, contextFrom, examples } from './context.js';
 
@@ -49,6 +50,7 @@ export function createProgram(io: CliIo): Command {
   registerAudioCommands(program, context);
   registerLiveCommand(program, context);
   registerSpeakCommand(program, context);
+  registerModelsCommands(program, context);
   return program;
 }
 

@@ -160,7 +160,9 @@ export class LiveSession {
       this.segmentStart,
       this.buffer.start,
     );
-    const stale = () => [this.ledger.window('draft', id, utterance, 'stale', start, end)];
+    const stale = (began?: number) => [
+      this.ledger.window('draft', id, utterance, 'stale', start, end, began),
+    ];
     const pass = this.options.draft;
     if (!pass || !current() || end - start < (this.timing.minDraftMs * RATE) / 1000) {
       return stale();
@@ -175,7 +177,8 @@ export class LiveSession {
       if (this.abort.signal.aborted) return [];
       return this.ledger.failed('draft', id, utterance, start, end, began, error);
     }
-    if (!current()) return stale();
+    // The utterance closed while the pass ran: its compute counts, its words do not.
+    if (!current()) return stale(began);
     return [
       this.ledger.window('draft', id, utterance, 'done', start, end, began),
       ...this.fusion.onDraft(id, words),

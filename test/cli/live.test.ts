@@ -80,7 +80,7 @@ describe('earshot live', () => {
     expect(text()).toBe('the draft says one thing\nand the confirm pass another\n');
   });
 
-  it('fails with a clear error when no model is given or the model is not a folder', async () => {
+  it('fails with a clear error when no model is given or it cannot be had', async () => {
     const none = await cli(['live', 'missing.wav']);
     expect(none.status).toBe(1);
     expect(none.stderr).toMatch(/^error \[invalid_parameter\]: live needs a model/);
@@ -89,11 +89,19 @@ describe('earshot live', () => {
     writeFileSync(wav, encodeWav(new Float32Array(1600), 16_000));
     const notFolder = await cli(['live', '--model', `${tempDir()}/nowhere`, wav]);
     expect(notFolder.status).toBe(1);
-    expect(notFolder.stderr).toMatch(/^error \[model_not_found\]: .*nowhere is not a model folder/);
+    expect(notFolder.stderr).toMatch(
+      /^error \[model_not_found\]: .*nowhere .*missing config\.json/,
+    );
+    const offline = await cli(['live', '--model', 'onnx-community/whisper-tiny', wav], {
+      EARSHOT_OFFLINE: '1',
+      EARSHOT_MODELS_DIR: tempDir(),
+    });
+    expect(offline.status).toBe(1);
+    expect(offline.stderr).toMatch(/^error \[model_offline\]: .*whisper-tiny/);
 
     const badSpeed = await cli(['live', '--model', tempDir(), '--speed', '0', wav]);
     expect(badSpeed.stderr).toMatch(/^error \[invalid_parameter\]: --speed/);
     const badDtype = await cli(['live', '--model', tempDir(), '--dtype', 'fp8', wav]);
-    expect(badDtype.stderr).toMatch(/^error \[invalid_parameter\]: --dtype/);
+    expect(badDtype.stderr).toMatch(/^error \[invalid_parameter\]: Unknown model dtype "fp8"/);
   });
 });

@@ -1,25 +1,17 @@
-import { stat } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { fromEvent, lastValueFrom, type Observable, takeUntil, tap } from 'rxjs';
 import type { TranscriptionModel } from '../../asr/types.js';
-import {
-  type WhisperDtype,
-  WhisperModel,
-  whisperFilesIn,
-} from '../../asr/whisper/whisper-model.js';
+import { WhisperModel } from '../../asr/whisper/whisper-model.js';
 import { loadAudio } from '../../audio/load.js';
-import {
-  EarshotError,
-  type ErrorCode,
-  errorCatalogue,
-  InvalidRequestError,
-  ModelError,
-} from '../../errors.js';
+import { EarshotError, type ErrorCode, errorCatalogue, InvalidRequestError } from '../../errors.js';
+import { DTYPES, type Dtype, parseDtype } from '../../models/dtypes.js';
+import { modelStoreOptions, resolveModel } from '../../models/model-store.js';
 import { SessionPool, sessionPoolOptions } from '../../models/session-pool.js';
 import type { LiveEvent } from '../../stream/events.js';
 import { liveTranscription } from '../../stream/pipeline.js';
 import { pacedAudio, pcmAudio } from '../../stream/sources.js';
 import { type CliContext, examples } from '../context.js';
+import { downloadProgress } from '../download-progress.js';
 import { transcriptView } from '../live-render.js';
 import { parseRawOption } from '../options.js';
 import { audioOptions } from './audio.js';
@@ -36,8 +28,6 @@ interface LiveCommandOptions {
   dtype?: string;
 }
 
-const DTYPES = ['fp32', 'fp16', 'q8', 'int8', 'uint8', 'q4'] as const;
-
 export function registerLiveCommand(
   program: Command,
   context: (command: Command) => CliContext,
@@ -48,10 +38,13 @@ export function registerLiveCommand(
       'transcribe as audio arrives: fast drafts (dim grey) confirmed or corrected by an accurate pass (bright)',
     )
     .argument('[file]', 'audio file played in real time, or "-" for raw s16le PCM on stdin', '-')
-    .option('--model <folder>', 'confirm-pass Whisper model folder (default: $EARSHOT_LIVE_MODEL)')
     .option(
-      '--draft-model <folder>',
-      'draft-pass model folder (default: $EARSHOT_LIVE_DRAFT_MODEL, else --model in both roles)',
+      '--model <id|folder>',
+      'confirm-pass Whisper model: hub id or folder (default: $EARSHOT_LIVE_MODEL)',
+    )
+    .option(
+      '--draft-model <id|folder>',
+      'draft-pass model (default: $EARSHOT_LIVE_DRAFT_MODEL, else --model in both roles)',
     )
     .option('--no-draft', 'confirmed text only, no drafts (for machines too slow for two passes)')
     .option('--json', 'print every event as one JSON line instead of the transcript')
@@ -62,34 +55,37 @@ export function registerLiveCommand(
     .addHelpText(
       'after',
       examples([
-        'earshot live --model ./whisper-base interview.wav',
-        'earshot live --draft-model ./whisper-tiny --model ./whisper-small talk.mp3',
-        'arecord -q -f S16_LE -r 16000 -c 1 | earshot live --model ./whisper-base -',
-        'earshot live --json --model ./whisper-base call.flac > events.jsonl',
-        'earshot live --no-draft --model ./whisper-small lecture.m4a',
+        'earshot live --model onnx-community/whisper-base interview.wav',
+        'earshot live --draft-model onnx-community/whisper-tiny --model onnx-community/whisper-small talk.mp3',
+        'arecord -q -f S16_LE -r 16000 -c 1 | earshot live --model ./models/whisper-base -',
+        'earshot live --json --model onnx-community/whisper-base call.flac > events.jsonl',
+        'earshot live --no-draft --dtype q8 --model onnx-community/whisper-small lecture.m4a',
       ]),
     )
     .action(async (file: string, options: LiveCommandOptions, command: Command) => {
       const ctx = context(command);
       const speed = parseSpeed(options.speed);
-      const dtype = parseDtype(options.dtype);
+      const dtype = parseDtype(options.dtype ?? 'fp32');
       const confirmRef = options.model ?? ctx.config.live.model;
       if (!confirmRef) {
         throw new InvalidRequestError(
           'invalid_parameter',
-          'live needs a model: give --model <folder> or set EARSHOT_LIVE_MODEL.',
+          'live needs a model: give --model <hub id or folder> or set EARSHOT_LIVE_MODEL.',
         );
       }
       const draftRef = options.draftModel ?? ctx.config.live.draftModel ?? confirmRef;
-      const audio$ = await liveSource(file, options, ctx, speed);
       const pool = new SessionPool(sessionPoolOptions(ctx.config));
       const models: TranscriptionModel[] = [];
       try {
-        const confirm = await loadLiveModel(confirmRef, dtype, pool);
+        const confirm = await loadLiveModel(confirmRef, dtype, pool, ctx);
         models.push(confirm);
-        const draft =
-          draftRef === confirmRef ? confirm : await loadLiveModel(draftRef, dtype, pool);
-        if (draft !== confirm) models.push(draft);
+        const draft = !options.draft
+          ? null
+          : draftRef === confirmRef
+            ? confirm
+            : await loadLiveModel(draftRef, dtype, pool, ctx);
+        if (draft && draft !== confirm) models.push(draft);
+        const audio$ = await liveSource(file, options, ctx, speed);
         const transcribe = options.language ? { language: options.language } : {};
         const view = options.json ? null : transcriptView(ctx.stdout);
         let fatal: LiveEvent | null = null;
@@ -144,24 +140,21 @@ async function liveSource(
   return pacedAudio(audio.samples, { speed });
 }
 
-/** A Whisper model from a local folder in the onnx-community layout. */
+/** A Whisper model by hub id or folder, through the model store (downloaded on first use). */
 async function loadLiveModel(
-  folder: string,
-  dtype: WhisperDtype,
+  ref: string,
+  dtype: Dtype,
   pool: SessionPool,
+  ctx: CliContext,
 ): Promise<TranscriptionModel> {
-  const isFolder = await stat(folder).then(
-    (info) => info.isDirectory(),
-    () => false,
-  );
-  if (!isFolder) {
-    throw new ModelError(
-      'model_not_found',
-      `${folder} is not a model folder. live takes a Whisper folder in the onnx-community layout (config.json, tokenizer.json, onnx/encoder_model*.onnx, onnx/decoder_model_merged*.onnx).`,
-      { details: { model: folder } },
-    );
-  }
-  return WhisperModel.load(whisperFilesIn(folder, dtype), pool);
+  const resolved = await resolveModel(ref, {
+    ...modelStoreOptions(ctx.config),
+    kind: 'whisper',
+    dtype,
+    onProgress: downloadProgress(ctx.stderr),
+  });
+  const { encoder, decoder } = resolved.files;
+  return WhisperModel.load({ folder: resolved.folder, encoder, decoder }, pool, resolved.name);
 }
 
 function isErrorCode(code: string): code is ErrorCode {
@@ -177,15 +170,4 @@ function parseSpeed(value: string | undefined): number {
     );
   }
   return speed;
-}
-
-function parseDtype(value: string | undefined): WhisperDtype {
-  const dtype = value ?? 'fp32';
-  if (!(DTYPES as readonly string[]).includes(dtype)) {
-    throw new InvalidRequestError(
-      'invalid_parameter',
-      `--dtype must be one of ${DTYPES.join(', ')}, got "${dtype}".`,
-    );
-  }
-  return dtype as WhisperDtype;
 }

@@ -139,7 +139,7 @@ async function fetchVerified(options: DownloadFileOptions): Promise<DownloadedFi
       // A partial file from an earlier run may have been of another version: start over once.
       if (resumedAtStart > 0) return fetchVerified(options);
     }
-    if (error instanceof EarshotError) throw error;
+    if (error instanceof EarshotError || options.signal?.aborted) throw error;
     const network = asNetworkError(error);
     throw new ModelError(
       'model_download_failed',

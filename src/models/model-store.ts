@@ -235,12 +235,14 @@ export class ModelStore {
   }
 }
 
-/** Convenience: resolves with a one-off store. */
+/** Resolves with a one-off store (see `ModelStore.resolve`); `modelStoreOptions(config)` fills the store part. */
 export function resolveModel<K extends ModelKind>(
   ref: string,
   options: ResolveOptions<K> & ModelStoreOptions,
 ): Promise<ResolvedModel<K>> {
-  return new ModelStore(options).resolve(ref, options);
+  // The listener goes to the call only, so that each event arrives once.
+  const { onProgress: _perCall, ...storeOptions } = options;
+  return new ModelStore(storeOptions).resolve(ref, options);
 }
 
 function plan<K extends ModelKind>(options: ResolveOptions<K>) {

@@ -47,6 +47,8 @@ export interface FileFault {
   corrupt?: boolean;
   /** Stream at about this many bytes per second. */
   bytesPerSecond?: number;
+  /** Answer range requests with the whole file (200), as some servers do. */
+  ignoreRange?: boolean;
   /** Send the first half, then wait for this before sending the rest. */
   hold?: Promise<void>;
   /** How many transfers the fault applies to (default 1; Infinity for all). */
@@ -295,7 +297,11 @@ export class TestHub {
     headers: Record<string, string>,
   ): void {
     const total = file.content.length;
-    const range = /^bytes=(\d+)-(\d*)$/.exec(req.headers.range ?? '');
+    const fault = this.faults.get(file.path);
+    const active = fault && (fault.times ?? 1) > 0 && req.method === 'GET';
+    if (active) fault.times = (fault.times ?? 1) - 1;
+    const range =
+      active && fault.ignoreRange ? null : /^bytes=(\d+)-(\d*)$/.exec(req.headers.range ?? '');
     let start = 0;
     let end = total - 1;
     if (range) {
@@ -308,9 +314,6 @@ export class TestHub {
       }
     }
     let body = file.content.subarray(start, end + 1);
-    const fault = this.faults.get(file.path);
-    const active = fault && (fault.times ?? 1) > 0 && req.method === 'GET';
-    if (active) fault.times = (fault.times ?? 1) - 1;
     if (active && fault.corrupt) {
       body = Buffer.from(body);
       if (body.length > 0) body[body.length >> 1] = ((body[body.length >> 1] as number) + 1) & 0xff;

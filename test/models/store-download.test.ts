@@ -100,6 +100,19 @@ describe('model store downloads', () => {
     expect(readdirSync(join(folder, '.earshot', 'partial'))).toEqual([]);
   });
 
+  it('starts again from the first byte when the server ignores the range request', async () => {
+    const files = embedderRepo(6);
+    hub().addRepo('earshot/no-ranges', files);
+    hub().fault('onnx/model.onnx', { dropAfterBytes: 120_000 });
+    const first = makeStore(hub(), tempDir(), { attempts: 1 });
+    await failure(first.store.resolve('earshot/no-ranges', EMBEDDER));
+    hub().fault('onnx/model.onnx', { ignoreRange: true });
+    const second = makeStore(hub(), tempDir(), { dir: first.dir });
+    const model = await second.store.resolve('earshot/no-ranges', EMBEDDER);
+    expect(readFileSync(model.files.model).equals(files['onnx/model.onnx'] as Buffer)).toBe(true);
+    expect(hub().transfers('onnx/model.onnx').at(-1)?.range).toBe('bytes=120000-');
+  });
+
   it('discards a large file whose sha256 does not match and succeeds on a clean retry', async () => {
     hub().addRepo('earshot/damaged', embedderRepo(4));
     hub().fault('onnx/model.onnx', { corrupt: true });

@@ -15,10 +15,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveSuppressTokens, WindowDecoder } from '../../src/asr/decoding/decode-window.js';
 import type { TranscriptionResult } from '../../src/asr/types.js';
 import type { OnnxWhisperRuntime } from '../../src/asr/whisper/onnx-runtime.js';
-import { WhisperModel, whisperFilesIn } from '../../src/asr/whisper/whisper-model.js';
+import { WhisperModel } from '../../src/asr/whisper/whisper-model.js';
 import { loadAudio } from '../../src/audio/load.js';
 import { logMelWindows } from '../../src/dsp/whisper-mel.js';
 import { TRANSCRIPT_FORMATS, writeTranscript } from '../../src/formats/writers.js';
+import { ModelStore } from '../../src/models/model-store.js';
 import { SessionPool } from '../../src/models/session-pool.js';
 import { writeWhisperFixture } from '../fixtures/whisper/index.js';
 import { JFK_FLAC } from '../helpers/paths.js';
@@ -40,13 +41,25 @@ beforeAll(async () => {
   jfk = (await loadAudio(JFK_FLAC)).samples;
 });
 
+/** A local model folder resolved the way every model is, through the store (no download). */
+function localWhisper(folder: string) {
+  const store = new ModelStore({
+    dir: join(tempDir(), 'cache'),
+    hubUrl: 'http://127.0.0.1:9',
+    offline: true,
+    token: null,
+    timeoutS: 5,
+  });
+  return store.resolve(folder, { kind: 'whisper' });
+}
+
 async function fixtureModel(
   name: string,
   options: Parameters<typeof writeWhisperFixture>[1] = {},
 ): Promise<WhisperModel> {
   const folder = join(tempDir(), name);
   writeWhisperFixture(folder, options);
-  return WhisperModel.load(whisperFilesIn(folder), pool, name);
+  return WhisperModel.load(await localWhisper(folder), pool);
 }
 
 function runtimeOf(model: WhisperModel): OnnxWhisperRuntime {
@@ -365,14 +378,17 @@ describe('model folder errors', () => {
     const folder = join(tempDir(), 'broken');
     writeWhisperFixture(folder, {});
     rmSync(join(folder, 'tokenizer.json'));
-    await expect(WhisperModel.load(whisperFilesIn(folder), pool)).rejects.toMatchObject({
-      code: 'model_file_missing',
+    await expect(
+      localWhisper(folder).then((model) => WhisperModel.load(model, pool)),
+    ).rejects.toMatchObject({
+      code: 'model_not_found',
+      message: expect.stringContaining('tokenizer.json'),
     });
     const mismatched = join(tempDir(), 'mismatched');
     const fixture = writeWhisperFixture(mismatched, {});
     const configPath = join(mismatched, 'config.json');
     writeFileSync(configPath, JSON.stringify({ ...fixture.config, decoder_layers: 5 }));
-    await expect(WhisperModel.load(whisperFilesIn(mismatched), pool)).rejects.toMatchObject({
+    await expect(WhisperModel.load(await localWhisper(mismatched), pool)).rejects.toMatchObject({
       code: 'model_contract_mismatch',
     });
   });

@@ -4,6 +4,7 @@ import { VERSION } from '../version.js';
 import { registerAudioCommands } from './commands/audio.js';
 import { registerConfigCommand } from './commands/config.js';
 import { registerModelsCommands } from './commands/models.js';
+import { registerTranscribeCommand } from './commands/transcribe.js';
 import { type CliContext, contextFrom, examples } from './context.js';
 
 export interface CliIo {
@@ -44,6 +45,7 @@ export function createProgram(io: CliIo): Command {
   registerConfigCommand(program, context);
   registerAudioCommands(program, context);
   registerModelsCommands(program, context);
+  registerTranscribeCommand(program, context);
   return program;
 }
 

@@ -16,12 +16,7 @@ export type {
   TranscriptionTask,
   TranscriptionWord,
 } from './asr/types.js';
-export {
-  type WhisperDtype,
-  WhisperModel,
-  type WhisperModelFiles,
-  whisperFilesIn,
-} from './asr/whisper/whisper-model.js';
+export { WhisperModel } from './asr/whisper/whisper-model.js';
 export {
   AUDIO_OUTPUT_FORMATS,
   type AudioOutputFormat,

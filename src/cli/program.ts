@@ -5,6 +5,7 @@ import { registerAudioCommands } from './commands/audio.js';
 import { registerConfigCommand } from './commands/config.js';
 import { registerModelsCommands } from './commands/models.js';
 import { registerSpeakCommand } from './commands/speak.js';
+import { registerTranscribeCommand } from './commands/transcribe.js';
 import { type CliContext, contextFrom, examples } from './context.js';
 
 export interface CliIo {
@@ -49,6 +50,7 @@ export function createProgram(io: CliIo): Command {
   registerAudioCommands(program, context);
   registerSpeakCommand(program, context);
   registerModelsCommands(program, context);
+  registerTranscribeCommand(program, context);
   return program;
 }
 

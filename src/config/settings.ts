@@ -5,6 +5,7 @@
  * README's table all read this one table.
  */
 import envPaths from 'env-paths';
+import { DTYPES, type Dtype } from '../models/dtypes.js';
 import { boolean, integer, oneOf, optionalString, type Parser, string, url } from './parsers.js';
 
 export interface Setting<T> {
@@ -20,6 +21,8 @@ export interface Setting<T> {
 function setting<T>(definition: Setting<T>): Setting<T> {
   return definition;
 }
+
+const DTYPES_LIST = DTYPES as readonly Dtype[] as readonly [Dtype, ...Dtype[]];
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -95,6 +98,22 @@ export const settings = {
       parse: optionalString(),
       description: 'Access token sent to the hub for gated or private models.',
       secret: true,
+    }),
+  },
+  asr: {
+    model: setting({
+      env: 'EARSHOT_ASR_MODEL',
+      default: 'onnx-community/whisper-base',
+      parse: string({ nonEmpty: true }),
+      description:
+        'Default speech recognition model: a hub id (`onnx-community/whisper-small`, optional `@revision`) or a local folder in the same layout.',
+    }),
+    dtype: setting({
+      env: 'EARSHOT_ASR_DTYPE',
+      default: 'q8' as Dtype,
+      parse: oneOf(DTYPES_LIST),
+      description:
+        'Weight format of the default model (fp32, fp16, q8 = 8-bit and fastest on CPU, int8, uint8, q4, q4f16, bnb4).',
     }),
   },
   onnx: {

@@ -43,6 +43,7 @@ export const errorCatalogue = {
   model_corrupt: { status: 500, retryable: false },
   model_contract_mismatch: { status: 500, retryable: false },
   model_load_failed: { status: 500, retryable: true },
+  model_inference_failed: { status: 500, retryable: false },
   // External tools
   ffmpeg_not_found: { status: 500, retryable: false },
   ffmpeg_failed: { status: 500, retryable: true },

@@ -53,7 +53,7 @@ async function reference(
     intraOpNumThreads: 1,
     interOpNumThreads: 1,
   });
-  let state = new Tensor('float32', new Float32Array(256), [2, 1, 128]);
+  let state: Tensor = new Tensor('float32', new Float32Array(256), [2, 1, 128]);
   let previous = new Float32Array(context);
   const out: number[] = [];
   for (const frame of input) {

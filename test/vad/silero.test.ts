@@ -65,7 +65,7 @@ async function reference(
       state,
       sr: new Tensor('int64', BigInt64Array.of(BigInt(sampleRate)), []),
     });
-    out.push((result['output']?.data as Float32Array)[0] as number);
+    out.push((result['output'] as Tensor).data[0] as number);
     state = result['stateN'] as Tensor;
     previous = x.slice(x.length - context);
   }

@@ -4,27 +4,38 @@
  * `stateN`. A frame is 512 samples at 16 kHz (256 at 8 kHz), preceded by the last 64 (32) samples
  * of the previous frame; the recurrent state and that context carry from frame to frame.
  *
- * The ONNX files ship inside the `@ricky0123/vad-web` npm package, so nothing is downloaded.
+ * The ONNX files ship inside the `@ricky0123/vad-web` npm package, so nothing is downloaded. What
+ * runs is the same network with the same weights laid out for many frames per call
+ * (`silero-graph.ts`), checked against the file itself when it is loaded.
  */
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { Tensor } from 'onnxruntime-node';
+import { InferenceSession, Tensor } from 'onnxruntime-node';
 import type { Config } from '../config/index.js';
 import { InvalidRequestError, ModelError } from '../errors.js';
-import type { ModelContract } from '../models/contract.js';
+import { checkContract, type ModelContract } from '../models/contract.js';
+import { decodeOnnx } from '../models/onnx-proto.js';
 import type { SessionLease, SessionPool } from '../models/session-pool.js';
+import {
+  buildSileroSequence,
+  SILERO_SEQUENCE_CONTRACT,
+  type SileroFraming,
+  verifySileroSequence,
+} from './silero-graph.js';
 import type { VadFrameScorer, VadModel } from './vad-model.js';
 
 export const SILERO_VERSIONS = ['v5', 'v6'] as const;
 export type SileroVersion = (typeof SILERO_VERSIONS)[number];
 
 /** Frame and context lengths per native sample rate. */
-const FRAMING: Readonly<Record<number, { frame: number; context: number }>> = {
-  16000: { frame: 512, context: 64 },
-  8000: { frame: 256, context: 32 },
+const FRAMING: Readonly<Record<number, SileroFraming>> = {
+  16000: { sampleRate: 16000, frame: 512, context: 64 },
+  8000: { sampleRate: 8000, frame: 256, context: 32 },
 };
 const STATE_DIMS = [2, 1, 128] as const;
 const STATE_SIZE = STATE_DIMS[0] * STATE_DIMS[1] * STATE_DIMS[2];
+/** Frames per onnxruntime call, bounding the input buffer (about 33 s at 16 kHz). */
+const MAX_FRAMES_PER_RUN = 1024;
 
 /** What a Silero v5/v6 file must offer (the older h/c "legacy" export does not fit). */
 export function sileroContract(description: string): ModelContract {
@@ -57,6 +68,30 @@ export function packagedSileroPath(version: SileroVersion): string {
     );
   }
   return join(dirname(packageJson), 'dist', `silero_vad_${version}.onnx`);
+}
+
+/**
+ * The sequence graph for one rate, made from a Silero file: the file must meet the Silero
+ * contract, and the graph must reproduce the file's own outputs on a probe signal.
+ */
+export async function sileroSequenceFromFile(
+  bytes: Uint8Array,
+  framing: SileroFraming,
+  path: string,
+  contract: ModelContract,
+): Promise<Uint8Array> {
+  const reference = await InferenceSession.create(bytes, {
+    intraOpNumThreads: 1,
+    interOpNumThreads: 1,
+  });
+  try {
+    checkContract(contract, reference, path);
+    const sequence = buildSileroSequence(decodeOnnx(bytes, path), framing, path);
+    await verifySileroSequence(reference, sequence, framing, path);
+    return sequence;
+  } finally {
+    await reference.release();
+  }
 }
 
 export interface SileroVadOptions {
@@ -94,15 +129,21 @@ export class SileroVad implements VadModel {
     return framingFor(sampleRate).frame;
   }
 
-  /** Loads the model now (checking the file), rather than on the first `open`. */
-  async load(): Promise<void> {
-    (await this.pool.acquire(this.path, this.contract)).release();
+  /** Loads the model for `sampleRate` now (checking the file), rather than on the first `open`. */
+  async load(sampleRate = 16000): Promise<void> {
+    (await this.acquire(framingFor(sampleRate))).release();
   }
 
   async open(sampleRate: number): Promise<VadFrameScorer> {
     const framing = framingFor(sampleRate);
-    const lease = await this.pool.acquire(this.path, this.contract);
-    return new SileroScorer(lease, sampleRate, framing, this.path);
+    return new SileroScorer(await this.acquire(framing), framing, this.path);
+  }
+
+  private acquire(framing: SileroFraming): Promise<SessionLease> {
+    return this.pool.acquire(this.path, SILERO_SEQUENCE_CONTRACT, {
+      key: `silero-sequence-${framing.sampleRate}`,
+      build: (bytes, path) => sileroSequenceFromFile(bytes, framing, path, this.contract),
+    });
   }
 }
 
@@ -111,7 +152,7 @@ export function sileroVadFromConfig(config: Pick<Config, 'vad'>, pool: SessionPo
   return new SileroVad({ pool, version: config.vad.model, path: config.vad.modelPath });
 }
 
-function framingFor(sampleRate: number): { frame: number; context: number } {
+function framingFor(sampleRate: number): SileroFraming {
   const framing = FRAMING[sampleRate];
   if (!framing) {
     throw new InvalidRequestError(
@@ -123,55 +164,66 @@ function framingFor(sampleRate: number): { frame: number; context: number } {
 }
 
 class SileroScorer implements VadFrameScorer {
+  readonly sampleRate: number;
   readonly frameSize: number;
   private readonly contextSize: number;
-  /** The model's input: the previous frame's last samples, then the current frame. */
-  private readonly window: Float32Array;
+  private readonly rowLength: number;
+  /** The last `context` samples seen, which precede the next frame. */
+  private readonly context: Float32Array;
   private readonly state = new Float32Array(STATE_SIZE);
-  private readonly feeds: Record<string, Tensor>;
+  private readonly stateTensor: Tensor;
+  /** Model input rows (context + frame each), reused from call to call. */
+  private rows = new Float32Array(0);
   /** The last queued run, so overlapping calls are served in order. */
   private tail: Promise<unknown> | null = null;
   private closed = false;
 
   constructor(
     private readonly lease: SessionLease,
-    readonly sampleRate: number,
-    framing: { frame: number; context: number },
+    framing: SileroFraming,
     private readonly path: string,
   ) {
+    this.sampleRate = framing.sampleRate;
     this.frameSize = framing.frame;
     this.contextSize = framing.context;
-    this.window = new Float32Array(framing.context + framing.frame);
-    // The tensors wrap these buffers, so each run reads their current contents without copies.
-    this.feeds = {
-      input: new Tensor('float32', this.window, [1, this.window.length]),
-      state: new Tensor('float32', this.state, [...STATE_DIMS]),
-      sr: new Tensor('int64', BigInt64Array.of(BigInt(sampleRate)), []),
-    };
+    this.rowLength = framing.context + framing.frame;
+    this.context = new Float32Array(framing.context);
+    // The tensor wraps the buffer, so each run reads the state as it is then.
+    this.stateTensor = new Tensor('float32', this.state, [...STATE_DIMS]);
   }
 
-  score(frame: Float32Array): Promise<number> {
+  async score(frame: Float32Array): Promise<number> {
+    if (frame.length !== this.frameSize) {
+      throw new InvalidRequestError(
+        'invalid_parameter',
+        `A Silero frame at ${this.sampleRate} Hz is ${this.frameSize} samples, got ${frame.length}.`,
+      );
+    }
+    return (await this.scoreFrames(frame))[0] as number;
+  }
+
+  scoreFrames(samples: Float32Array): Promise<Float32Array> {
     if (this.closed) {
       return Promise.reject(
         new InvalidRequestError('invalid_request', 'This VAD scorer has been closed.'),
       );
     }
-    if (frame.length !== this.frameSize) {
+    if (samples.length % this.frameSize !== 0) {
       return Promise.reject(
         new InvalidRequestError(
           'invalid_parameter',
-          `A Silero frame at ${this.sampleRate} Hz is ${this.frameSize} samples, got ${frame.length}.`,
+          `Silero frames at ${this.sampleRate} Hz are ${this.frameSize} samples; ${samples.length} samples is not a whole number of frames.`,
         ),
       );
     }
-    if (this.tail === null) return this.track(this.run(frame));
-    // A call made while another runs waits its turn; copy the frame so the caller may reuse it.
-    const copy = frame.slice();
+    if (this.tail === null) return this.track(this.run(samples));
+    // A call made while another runs waits its turn; copy the audio so the caller may reuse it.
+    const copy = samples.slice();
     return this.track(this.tail.then(() => this.run(copy)));
   }
 
   reset(): void {
-    this.window.fill(0);
+    this.context.fill(0);
     this.state.fill(0);
   }
 
@@ -181,7 +233,7 @@ class SileroScorer implements VadFrameScorer {
     this.lease.release();
   }
 
-  private track(result: Promise<number>): Promise<number> {
+  private track(result: Promise<Float32Array>): Promise<Float32Array> {
     const tail = result.then(
       () => {},
       () => {},
@@ -193,12 +245,37 @@ class SileroScorer implements VadFrameScorer {
     return result;
   }
 
-  private async run(frame: Float32Array): Promise<number> {
-    this.window.copyWithin(0, this.frameSize);
-    this.window.set(frame, this.contextSize);
-    let outputs: Awaited<ReturnType<SessionLease['session']['run']>>;
+  private async run(samples: Float32Array): Promise<Float32Array> {
+    const frames = samples.length / this.frameSize;
+    const probabilities = new Float32Array(frames);
+    for (let first = 0; first < frames; first += MAX_FRAMES_PER_RUN) {
+      const count = Math.min(MAX_FRAMES_PER_RUN, frames - first);
+      const block = samples.subarray(first * this.frameSize, (first + count) * this.frameSize);
+      probabilities.set(await this.runBlock(block, count), first);
+    }
+    return probabilities;
+  }
+
+  private async runBlock(block: Float32Array, frames: number): Promise<Float32Array> {
+    const length = frames * this.rowLength;
+    if (this.rows.length < length) this.rows = new Float32Array(length);
+    const rows = this.rows.subarray(0, length);
+    for (let f = 0; f < frames; f++) {
+      const row = f * this.rowLength;
+      if (f === 0) rows.set(this.context, row);
+      else rows.set(block.subarray(f * this.frameSize - this.contextSize, f * this.frameSize), row);
+      rows.set(
+        block.subarray(f * this.frameSize, (f + 1) * this.frameSize),
+        row + this.contextSize,
+      );
+    }
+    this.context.set(block.subarray(block.length - this.contextSize));
+    let outputs: InferenceSession.OnnxValueMapType;
     try {
-      outputs = await this.lease.session.run(this.feeds);
+      outputs = await this.lease.session.run({
+        frames: new Tensor('float32', rows, [frames, this.rowLength]),
+        state: this.stateTensor,
+      });
     } catch (error) {
       throw new ModelError(
         'model_inference_failed',
@@ -206,16 +283,7 @@ class SileroScorer implements VadFrameScorer {
         { cause: error, details: { path: this.path } },
       );
     }
-    const probability = outputs['output']?.data as Float32Array;
-    const state = outputs['stateN']?.data as Float32Array;
-    if (probability.length !== 1 || state.length !== STATE_SIZE) {
-      throw new ModelError(
-        'model_contract_mismatch',
-        `${this.path} returned output of ${probability.length} values and stateN of ${state.length}; Silero VAD returns 1 and ${STATE_SIZE}.`,
-        { details: { path: this.path } },
-      );
-    }
-    this.state.set(state);
-    return probability[0] as number;
+    this.state.set((outputs['stateN'] as Tensor).data as Float32Array);
+    return (outputs['probabilities'] as Tensor).data as Float32Array;
   }
 }

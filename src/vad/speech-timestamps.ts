@@ -64,11 +64,12 @@ export async function speechProbabilities(
   if (frames === 0) return { probabilities, sampleRate, frameSize, totalSamples: 0 };
   const scorer = await options.model.open(sampleRate);
   try {
-    const last = new Float32Array(frameSize);
-    for (let i = 0; i < frames; i++) {
-      const frame = audio.subarray(i * frameSize, (i + 1) * frameSize);
-      if (frame.length < frameSize) last.set(frame);
-      probabilities[i] = await scorer.score(frame.length === frameSize ? frame : last);
+    const whole = Math.floor(audio.length / frameSize);
+    probabilities.set(await scorer.scoreFrames(audio.subarray(0, whole * frameSize)));
+    if (whole < frames) {
+      const last = new Float32Array(frameSize);
+      last.set(audio.subarray(whole * frameSize));
+      probabilities[whole] = await scorer.score(last);
     }
   } finally {
     scorer.close();

@@ -126,16 +126,24 @@ export class VadIterator {
   }
 
   private async consume(audio: Float32Array): Promise<VadEvent[]> {
+    const size = this.frame.length;
+    const available = this.filled + audio.length;
+    const whole = Math.floor(available / size);
+    if (whole === 0) {
+      this.frame.set(audio, this.filled);
+      this.filled = available;
+      return [];
+    }
+    // The held-back partial frame, then the new audio: every complete frame is scored in one call.
+    const frames = new Float32Array(whole * size);
+    frames.set(this.frame.subarray(0, this.filled));
+    const used = frames.length - this.filled;
+    frames.set(audio.subarray(0, used), this.filled);
+    this.filled = audio.length - used;
+    this.frame.set(audio.subarray(used));
+    const probabilities = await this.scorer.scoreFrames(frames);
     const events: VadEvent[] = [];
-    let offset = 0;
-    while (offset < audio.length) {
-      const take = Math.min(audio.length - offset, this.frame.length - this.filled);
-      this.frame.set(audio.subarray(offset, offset + take), this.filled);
-      this.filled += take;
-      offset += take;
-      if (this.filled < this.frame.length) break;
-      this.filled = 0;
-      const probability = await this.scorer.score(this.frame);
+    for (const probability of probabilities) {
       const raw = this.segmenter.push(probability);
       const padded = this.padder.take(raw, this.segmenter.position, this.segmenter.tentativeStart);
       events.push(...this.convert(padded));

@@ -25,9 +25,12 @@ export interface VadFrameScorer {
   /** Samples each `score` call takes. */
   readonly frameSize: number;
   /**
-   * Speech probability (0–1) of the next frame of exactly `frameSize` samples. State carries over
-   * from the previous frame; calls made without awaiting run one after another in call order.
+   * Speech probabilities (0–1) of the next frames: `samples` holds a whole number of frames, one
+   * after another. State carries over from the previous call; calls made without awaiting run one
+   * after another in call order, and how frames are split between calls does not change results.
    */
+  scoreFrames(samples: Float32Array): Promise<Float32Array>;
+  /** `scoreFrames` for exactly one frame. */
   score(frame: Float32Array): Promise<number>;
   /** Forgets the state, as at the start of a new stream. */
   reset(): void;

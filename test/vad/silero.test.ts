@@ -1,9 +1,10 @@
-import { copyFileSync, existsSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { InferenceSession, Tensor } from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resample } from '../../src/audio/resample.js';
 import { loadConfig } from '../../src/config/index.js';
+import { decodeOnnx } from '../../src/models/onnx-proto.js';
 import { SessionPool } from '../../src/models/session-pool.js';
 import {
   packagedSileroPath,
@@ -11,6 +12,7 @@ import {
   type SileroVersion,
   sileroVadFromConfig,
 } from '../../src/vad/silero.js';
+import { buildSileroSequence, verifySileroSequence } from '../../src/vad/silero-graph.js';
 import { speak } from '../helpers/espeak.js';
 import { useTempDir } from '../helpers/tmp.js';
 
@@ -73,6 +75,11 @@ async function reference(
   return out;
 }
 
+function largestDifference(a: readonly number[], b: readonly number[]): number {
+  expect(a).toHaveLength(b.length);
+  return Math.max(...a.map((value, i) => Math.abs(value - (b[i] as number))));
+}
+
 async function scoreAll(model: SileroVad, sampleRate: number, input: Float32Array[]) {
   const scorer = await model.open(sampleRate);
   try {
@@ -102,20 +109,45 @@ describe('Silero VAD model', () => {
     },
   );
 
-  it('prepends the previous 64 samples and carries the state between 512-sample frames at 16 kHz', async () => {
-    const input = frames(speech, 512);
-    const expected = await reference(packagedSileroPath('v5'), input, 16000, 64);
-    expect(await scoreAll(new SileroVad({ pool }), 16000, input)).toEqual(expected);
-  });
+  it.each(['v5', 'v6'] as const)(
+    "gives the published %s graph's probabilities, 64 samples of context and the state carried (16 kHz)",
+    async (version) => {
+      const input = frames(speech, 512);
+      const expected = await reference(packagedSileroPath(version), input, 16000, 64);
+      const scores = await scoreAll(new SileroVad({ pool, version }), 16000, input);
+      expect(largestDifference(scores, expected)).toBeLessThan(5e-5);
+    },
+  );
 
-  it('runs 8 kHz audio natively: 256-sample frames with 32 samples of context', async () => {
-    const input = frames(resample(speech, 16000, 8000), 256);
-    const model = new SileroVad({ pool, version: 'v6' });
-    expect(model.frameSize(8000)).toBe(256);
-    const expected = await reference(packagedSileroPath('v6'), input, 8000, 32);
-    const scores = await scoreAll(model, 8000, input);
-    expect(scores).toEqual(expected);
-    expect(Math.max(...scores)).toBeGreaterThan(0.9);
+  it.each(['v5', 'v6'] as const)(
+    'runs 8 kHz audio natively with %s: 256-sample frames with 32 samples of context',
+    async (version) => {
+      const input = frames(resample(speech, 16000, 8000), 256);
+      const model = new SileroVad({ pool, version });
+      expect(model.frameSize(8000)).toBe(256);
+      const expected = await reference(packagedSileroPath(version), input, 8000, 32);
+      const scores = await scoreAll(model, 8000, input);
+      expect(largestDifference(scores, expected)).toBeLessThan(5e-5);
+      expect(Math.max(...scores)).toBeGreaterThan(0.9);
+    },
+  );
+
+  it('gives the same probabilities however the frames are grouped into calls', async () => {
+    const audio = speech.subarray(0, Math.floor(speech.length / 512) * 512);
+    const model = new SileroVad({ pool });
+    const oneByOne = await scoreAll(model, 16000, frames(audio, 512));
+    const scorer = await model.open(16000);
+    try {
+      const grouped: number[] = [];
+      for (let from = 0; from < audio.length; from += 7 * 512)
+        grouped.push(...(await scorer.scoreFrames(audio.subarray(from, from + 7 * 512))));
+      scorer.reset();
+      const all = Array.from(await scorer.scoreFrames(audio));
+      expect(grouped).toEqual(oneByOne);
+      expect(all).toEqual(oneByOne);
+    } finally {
+      scorer.close();
+    }
   });
 
   it('starts over after reset and serves overlapping calls in call order', async () => {
@@ -173,6 +205,35 @@ describe('Silero VAD errors', () => {
     expect(() => new SileroVad({ pool, version: 'v7' as SileroVersion })).toThrowError(
       expect.objectContaining({ code: 'invalid_parameter' }),
     );
+  });
+
+  it('refuses audio that is not a whole number of frames', async () => {
+    const scorer = await new SileroVad({ pool }).open(16000);
+    expect(await code(scorer.scoreFrames(new Float32Array(1000)))).toBe('invalid_parameter');
+    expect(Array.from(await scorer.scoreFrames(new Float32Array(0)))).toEqual([]);
+    scorer.close();
+  });
+
+  it('reports a file that is not ONNX', async () => {
+    const path = join(tempDir(), 'not-a-model.onnx');
+    writeFileSync(path, 'this is not a model');
+    expect(await code(new SileroVad({ pool, path }).load())).toBe('model_corrupt');
+  });
+
+  it('refuses a rebuilt graph that does not reproduce the file', async () => {
+    // v6 weights checked against the v5 file: the networks differ, so verification must fail.
+    const v5 = readFileSync(packagedSileroPath('v5'));
+    const v6 = decodeOnnx(readFileSync(packagedSileroPath('v6')), 'v6');
+    const framing = { sampleRate: 16000, frame: 512, context: 64 };
+    const wrong = buildSileroSequence(v6, framing, 'v6');
+    const reference = await InferenceSession.create(v5);
+    try {
+      expect(await code(verifySileroSequence(reference, wrong, framing, 'v5'))).toBe(
+        'model_contract_mismatch',
+      );
+    } finally {
+      await reference.release();
+    }
   });
 
   it('reports a missing file and a model with other inputs (the legacy h/c export)', async () => {

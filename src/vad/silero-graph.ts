@@ -1,6 +1,6 @@
 /**
  * Silero VAD v5/v6 rebuilt as a sequence graph. The published file scores one frame per call:
- * about 120 small operators, nested `If`s and a 1-step LSTM, so a run costs far more in
+ * over a hundred small operators, nested `If`s and a 1-step LSTM, so a run costs far more in
  * dispatch than in arithmetic. The same network, with the same weights taken from the same file,
  * is laid out here for N consecutive frames at once: the STFT and the four convolutions become
  * matrix products over all frames (im2col with constant `Gather` indices), and the LSTM runs over

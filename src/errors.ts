@@ -50,6 +50,7 @@ export const errorCatalogue = {
   speech_voice_not_found: { status: 400, retryable: false },
   speech_speed_out_of_range: { status: 400, retryable: false },
   speech_synthesis_failed: { status: 500, retryable: true },
+  model_inference_failed: { status: 500, retryable: false },
   // External tools
   ffmpeg_not_found: { status: 500, retryable: false },
   ffmpeg_failed: { status: 500, retryable: true },

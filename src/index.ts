@@ -173,4 +173,46 @@ export {
 export type { Abbreviation, LanguageRules } from './tts/text/language.js';
 export { languageRules, normalizeText, textLanguages } from './tts/text/normalize.js';
 export { type PrepareTextOptions, prepareText } from './tts/text/prepare.js';
+export { type ChunkPiece, ChunkTimeline } from './vad/chunk-timeline.js';
+export {
+  packagedSileroPath,
+  SILERO_VERSIONS,
+  SileroVad,
+  type SileroVadOptions,
+  type SileroVersion,
+  sileroContract,
+  sileroVadFromConfig,
+} from './vad/silero.js';
+export {
+  chunkAudio,
+  planSpeechChunks,
+  type TranscriptionChunk,
+  type TranscriptionChunkOptions,
+} from './vad/speech-chunks.js';
+export {
+  type SpeechProbabilities,
+  type SpeechTimestamp,
+  type SpeechTimestampsOptions,
+  segmentProbabilities,
+  speechProbabilities,
+  speechTimestamps,
+} from './vad/speech-timestamps.js';
+export {
+  type BatchChunkTranscriber,
+  type ChunkSegment,
+  type ChunkTranscriber,
+  type ChunkTranscript,
+  type ChunkWord,
+  type SpeechOnlyOptions,
+  type SpeechOnlyTranscript,
+  transcribeSpeechOnly,
+} from './vad/transcribe-speech-only.js';
+export {
+  type VadEvent,
+  VadIterator,
+  type VadIteratorOptions,
+  vadEvents,
+} from './vad/vad-iterator.js';
+export { modelRateFor, type VadFrameScorer, type VadModel } from './vad/vad-model.js';
+export { SILERO_DEFAULTS, type VadOptions, vadOptionsFromConfig } from './vad/vad-options.js';
 export { VERSION } from './version.js';

@@ -6,6 +6,7 @@ import { registerConfigCommand } from './commands/config.js';
 import { registerModelsCommands } from './commands/models.js';
 import { registerSpeakCommand } from './commands/speak.js';
 import { registerTranscribeCommand } from './commands/transcribe.js';
+import { registerVadCommand } from './commands/vad.js';
 import { type CliContext, contextFrom, examples } from './context.js';
 
 export interface CliIo {
@@ -51,6 +52,7 @@ export function createProgram(io: CliIo): Command {
   registerSpeakCommand(program, context);
   registerModelsCommands(program, context);
   registerTranscribeCommand(program, context);
+  registerVadCommand(program, context);
   return program;
 }
 

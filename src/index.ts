@@ -4,6 +4,8 @@
  */
 
 export { languageName, toLanguageCode, WHISPER_LANGUAGES } from './asr/languages.js';
+export { type OpenModelOptions, openTranscriptionModel } from './asr/load-model.js';
+export { transcribeSpeechWithVad, type VadTranscribeOptions } from './asr/speech-only.js';
 export { WhisperTokenizer } from './asr/tokenizer/whisper-tokenizer.js';
 export { transcribeWhisper } from './asr/transcribe.js';
 export type {

@@ -43,6 +43,8 @@ export const errorCatalogue = {
   model_corrupt: { status: 500, retryable: false },
   model_contract_mismatch: { status: 500, retryable: false },
   model_load_failed: { status: 500, retryable: true },
+  // Signal analysis
+  signal_not_finite: { status: 400, retryable: false },
   // External tools
   ffmpeg_not_found: { status: 500, retryable: false },
   ffmpeg_failed: { status: 500, retryable: true },
@@ -140,6 +142,13 @@ export class AudioEncodeError extends EarshotError {
 /** A model could not be found, fetched, verified or loaded. */
 export class ModelError extends EarshotError {
   constructor(code: CodesOf<'model_'>, message: string, options?: EarshotErrorOptions) {
+    super(code, message, options);
+  }
+}
+
+/** Samples handed to an analysis cannot be analysed (NaN or infinite values). */
+export class SignalError extends EarshotError {
+  constructor(code: CodesOf<'signal_'>, message: string, options?: EarshotErrorOptions) {
     super(code, message, options);
   }
 }

@@ -388,6 +388,39 @@ export class RealFft {
     }
   }
 
+  /**
+   * Inverse transform: the real signal (length N, into `out`) whose bins 0…N/2 are `(re, im)`.
+   * Undoes `forward` exactly, scaling included (x = (1/N)·Σ X[k]·e^(2πikn/N)).
+   */
+  inverse(re: ArrayLike<number>, im: ArrayLike<number>, out: Float64Array): void {
+    const m = this.size / 2;
+    const zRe = this.re;
+    const zIm = this.im;
+    for (let k = 0; k < m; k++) {
+      const xr = re[k] as number;
+      const xi = im[k] as number;
+      const cr = re[m - k] as number;
+      const ci = -(im[m - k] as number);
+      // E[k] = (X[k] + conj X[m−k]) / 2, O[k] = (X[k] − conj X[m−k])·W^(−k) / 2.
+      const er = 0.5 * (xr + cr);
+      const ei = 0.5 * (xi + ci);
+      const dr = 0.5 * (xr - cr);
+      const di = 0.5 * (xi - ci);
+      const wr = this.cos[k] as number;
+      const wi = -(this.sin[k] as number);
+      const or = dr * wr - di * wi;
+      const oi = dr * wi + di * wr;
+      // Z = E + i·O, conjugated so that the forward transform computes the inverse.
+      zRe[k] = er - oi;
+      zIm[k] = -(ei + or);
+    }
+    this.half.forward(zRe, zIm);
+    for (let i = 0; i < m; i++) {
+      out[2 * i] = (zRe[i] as number) / m;
+      out[2 * i + 1] = -(zIm[i] as number) / m;
+    }
+  }
+
   /** |X[k]|² for bins 0…N/2 of the transform of `input`. */
   power(
     input: ArrayLike<number>,

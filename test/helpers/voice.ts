@@ -130,3 +130,111 @@ export function scorePitch(
     voicedInBoth: both,
   };
 }
+
+export interface PulseTrain {
+  samples: Float32Array;
+  /** The true pulse times (s) and amplitudes. */
+  pulses: number[];
+  amplitudes: number[];
+}
+
+/**
+ * A voice as a train of glottal pulses with known per-cycle period jitter and amplitude shimmer
+ * (relative standard deviations): each pulse is a short Gabor wavelet (Gaussian σ 0.6 ms times
+ * a 500 Hz cosine) whose peak sits exactly at the pulse time with exactly the pulse amplitude.
+ */
+export function pulseTrain(options: {
+  sampleRate: number;
+  f0: number;
+  jitter: number;
+  shimmer: number;
+  startS: number;
+  endS: number;
+  durationS: number;
+  snrDb?: number;
+  seed?: number;
+}): PulseTrain {
+  const { sampleRate, f0, jitter, shimmer } = options;
+  const random = normalRandom(options.seed ?? 11);
+  const pulses: number[] = [];
+  const amplitudes: number[] = [];
+  for (let time = options.startS; time < options.endS; ) {
+    pulses.push(time);
+    amplitudes.push(0.5 * (1 + shimmer * random()));
+    time += (1 / f0) * (1 + jitter * random());
+  }
+  const signal = new Float64Array(Math.round(options.durationS * sampleRate));
+  const sigma = 0.0006;
+  pulses.forEach((pulse, i) => {
+    const centre = Math.round(pulse * sampleRate);
+    for (let k = centre - 40; k <= centre + 40; k++) {
+      if (k < 0 || k >= signal.length) continue;
+      const dt = k / sampleRate - pulse;
+      signal[k] =
+        (signal[k] as number) +
+        (amplitudes[i] as number) *
+          Math.exp(-(dt * dt) / (2 * sigma * sigma)) *
+          Math.cos(2 * Math.PI * 500 * dt);
+    }
+  });
+  if (options.snrDb !== undefined) {
+    let power = 0;
+    const first = Math.round(options.startS * sampleRate);
+    const last = Math.round(options.endS * sampleRate);
+    for (let k = first; k < last; k++) power += (signal[k] as number) ** 2;
+    const noiseRms = Math.sqrt(power / (last - first) / 10 ** (options.snrDb / 10));
+    for (let k = 0; k < signal.length; k++) signal[k] = (signal[k] as number) + noiseRms * random();
+  }
+  return { samples: Float32Array.from(signal), pulses, amplitudes };
+}
+
+/**
+ * A sustained vowel from a source–filter model: an impulse train (0.5 % jitter) through a
+ * two-pole glottal low-pass, a cascade of two-pole resonators at the given formants (Hz,
+ * bandwidth Hz) and a first difference for lip radiation.
+ */
+export function vowel(
+  formants: [number, number][],
+  f0: number,
+  sampleRate: number,
+  durationS: number,
+): Float32Array {
+  const n = Math.round(sampleRate * durationS);
+  const random = normalRandom(5);
+  let signal = new Float64Array(n);
+  for (let i = 0, next = 0; i < n; i++) {
+    if (i >= next) {
+      signal[i] = 1;
+      next += sampleRate / (f0 * (1 + 0.005 * random()));
+    }
+  }
+  for (let pass = 0; pass < 2; pass++) {
+    let y = 0;
+    for (let i = 0; i < n; i++) {
+      y = (signal[i] as number) + 0.97 * y;
+      signal[i] = y;
+    }
+  }
+  for (const [frequency, bandwidth] of formants) {
+    const r = Math.exp((-Math.PI * bandwidth) / sampleRate);
+    const a1 = 2 * r * Math.cos((2 * Math.PI * frequency) / sampleRate);
+    const a2 = -r * r;
+    const out = new Float64Array(n);
+    let y1 = 0;
+    let y2 = 0;
+    for (let i = 0; i < n; i++) {
+      const y = (1 - a1 - a2) * (signal[i] as number) + a1 * y1 + a2 * y2;
+      out[i] = y;
+      y2 = y1;
+      y1 = y;
+    }
+    signal = out;
+  }
+  const result = new Float32Array(n);
+  let peak = 0;
+  for (let i = 1; i < n; i++) {
+    result[i] = (signal[i] as number) - (signal[i - 1] as number);
+    peak = Math.max(peak, Math.abs(result[i] as number));
+  }
+  return result.map((x) => (0.5 * x) / peak);
+}

@@ -36,6 +36,16 @@ function factorize(n: number): number[] {
   return factors;
 }
 
+/** Smallest even length ≥ `minimum` whose only prime factors are 2, 3 and 5 (fast to transform). */
+export function fastFftLength(minimum: number): number {
+  for (let n = Math.max(2, Math.ceil(minimum)); ; n++) {
+    if (n % 2 !== 0) continue;
+    let rest = n;
+    for (const prime of [2, 3, 5]) while (rest % prime === 0) rest /= prime;
+    if (rest === 1) return n;
+  }
+}
+
 /** A complex FFT of one length, with its permutation and twiddles precomputed. */
 export class ComplexFft {
   readonly size: number;

@@ -3,7 +3,7 @@
  * defaults scaled to any sample rate, the cumulative mean normalised difference function (CMND)
  * over the lags of the pitch range, parabolic refinement of each lag, and trough detection.
  */
-import { RealFft } from '../fft.js';
+import { fastFftLength, RealFft } from '../fft.js';
 import { type PadMode, padSignal } from '../stft.js';
 import {
   evenInteger,
@@ -99,16 +99,6 @@ export function pitchFrameCount(length: number, frames: PitchFrames): number {
     : 1 + Math.floor((padded - frames.frameLength) / frames.hopLength);
 }
 
-/** Smallest even n ≥ minimum whose only prime factors are 2, 3 and 5 (fast for the FFT). */
-function fastLength(minimum: number): number {
-  for (let n = Math.max(2, minimum); ; n++) {
-    if (n % 2 !== 0) continue;
-    let rest = n;
-    for (const p of [2, 3, 5]) while (rest % p === 0) rest /= p;
-    if (rest === 1) return n;
-  }
-}
-
 const TINY = 2.2250738585072014e-308;
 
 /**
@@ -127,7 +117,7 @@ export function forEachCmnd(
   // acf[τ] = Σ_{m=1..w} x[m]·x[m+τ] for τ ≤ maxPeriod: a linear correlation, so any FFT size
   // of at least w + maxPeriod + 1 gives librosa's values (it uses a circular one of frameLength).
   const span = w + maxPeriod;
-  const size = fastLength(span + 1);
+  const size = fastFftLength(span + 1);
   const fft = new RealFft(size);
   const bins = size / 2 + 1;
   const segment = new Float64Array(size);

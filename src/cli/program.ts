@@ -3,6 +3,7 @@ import { EarshotError, toEarshotError } from '../errors.js';
 import { VERSION } from '../version.js';
 import { registerAudioCommands } from './commands/audio.js';
 import { registerConfigCommand } from './commands/config.js';
+import { registerFeaturesCommand } from './commands/features.js';
 import { type CliContext, contextFrom, examples } from './context.js';
 
 export interface CliIo {
@@ -42,6 +43,7 @@ export function createProgram(io: CliIo): Command {
   const context = (command: Command): CliContext => contextFrom(command, io, io.env);
   registerConfigCommand(program, context);
   registerAudioCommands(program, context);
+  registerFeaturesCommand(program, context);
   return program;
 }
 

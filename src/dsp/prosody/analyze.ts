@@ -6,7 +6,8 @@
  * hop a quarter of that: 23.2 ms). pYIN's frame t describes the signal about frameLength/4
  * before its nominal centre, so it runs on the signal advanced by that much: every track's frame
  * t then describes the time t·hop. Loudness, level and spectral features use a window about as
- * long as pYIN's integration window (half its frame), centred on the same times.
+ * long as pYIN's integration window (half its frame), centred on the same times. Frames more
+ * than 30 dB below the loudest (99th percentile) count as silence, not voiced speech.
  */
 
 import { frameFeatures } from '../features/frame.js';
@@ -21,6 +22,7 @@ import { perturbation } from '../voice-quality/perturbation.js';
 import { glottalPulses } from '../voice-quality/pulses.js';
 import { speakingRate } from '../voice-quality/speaking-rate.js';
 import { type ProsodyFunctionals, prosodyFunctionals } from './functionals.js';
+import { percentile } from './statistics.js';
 
 export interface ProsodyOptions {
   sampleRate: number;
@@ -29,6 +31,11 @@ export interface ProsodyOptions {
   fmax?: number;
   /** Highest formant looked for, Hz. Default 5500. */
   maxFormantHz?: number;
+  /**
+   * Frames quieter than the 99th percentile of loudness plus this (dB) are silence, never voiced
+   * speech, whatever their periodicity (mains hum is periodic). Default −30; null turns it off.
+   */
+  silenceDb?: number | null;
 }
 
 /** Per-frame tracks; frame t describes time `times[t]`. */
@@ -87,6 +94,17 @@ export function analyzeProsody(samples: Float32Array, options: ProsodyOptions): 
   const times = features.times.slice(0, count);
   const f0 = pitch.f0.slice(0, count);
   const voiced = pitch.voicedFlag.slice(0, count);
+  const loudness = features.loudness.slice(0, count);
+  const silenceDb = options.silenceDb === undefined ? -30 : options.silenceDb;
+  if (silenceDb !== null) {
+    const floor = percentile(loudness, 0.99) + silenceDb;
+    for (let t = 0; t < count; t++) {
+      if ((loudness[t] as number) < floor) {
+        voiced[t] = 0;
+        f0[t] = Number.NaN;
+      }
+    }
+  }
   const contour = { f0, times };
   const formants = formantTracks(
     samples,
@@ -102,7 +120,7 @@ export function analyzeProsody(samples: Float32Array, options: ProsodyOptions): 
     f0,
     voiced,
     voicedProbability: pitch.voicedProbability.slice(0, count),
-    loudness: features.loudness.slice(0, count),
+    loudness,
     rmsDb: features.rms.slice(0, count).map((rms) => Math.max(-120, 20 * Math.log10(rms))),
     hnr: harmonicsToNoise(samples, sampleRate, contour),
     f1: formants.f1,

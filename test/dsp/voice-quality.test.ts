@@ -183,7 +183,11 @@ describe('formants by LPC', () => {
     const quadratic = (r: number, angle: number) => [1, -2 * r * Math.cos(angle), r * r];
     const multiply = (a: number[], b: number[]) => {
       const out = new Array(a.length + b.length - 1).fill(0);
-      a.forEach((x, i) => b.forEach((y, j) => (out[i + j] += x * y)));
+      a.forEach((x, i) => {
+        b.forEach((y, j) => {
+          out[i + j] += x * y;
+        });
+      });
       return out;
     };
     const coefficients = Float64Array.from(

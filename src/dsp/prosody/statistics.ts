@@ -77,9 +77,9 @@ export function slopes(values: ArrayLike<number>, stepS: number): Slopes {
     }
   };
   for (let i = 0; i <= values.length; i++) {
-    const isFinite = i < values.length && Number.isFinite(values[i] as number);
-    if (isFinite && start < 0) start = i;
-    if (!isFinite && start >= 0) {
+    const present = i < values.length && Number.isFinite(values[i] as number);
+    if (present && start < 0) start = i;
+    if (!present && start >= 0) {
       closeRun(i - 1);
       start = -1;
     }

@@ -88,8 +88,14 @@ export function frameFeatures(samples: Float32Array, options: FrameFeatureOption
     frameLength,
     hopLength,
   };
-  const edge = (index: number) => samples[Math.min(n - 1, Math.max(0, index))] as number;
-  const negative = (value: number) => Math.abs(value) > 1e-10 && value < 0;
+  // Sign bit per sample (|x| ≤ 1e-10 counts as zero, hence positive), and whether it changes
+  // from the previous sample; the edge padding repeats the end samples, so it adds no changes.
+  const changes = new Uint8Array(n);
+  for (let i = 1; i < n; i++) {
+    const a = samples[i - 1] as number;
+    const b = samples[i] as number;
+    changes[i] = a < -1e-10 !== b < -1e-10 ? 1 : 0;
+  }
   for (let t = 0; t < frames; t++) {
     const start = t * hopLength - offset;
     let energy = 0;
@@ -106,58 +112,70 @@ export function frameFeatures(samples: Float32Array, options: FrameFeatureOption
       meanSquare > 0
         ? Math.max(LOUDNESS_FLOOR, -0.691 + 10 * Math.log10(meanSquare))
         : LOUDNESS_FLOOR;
-    // Zero crossings over the edge-padded frame; the first sample has no predecessor.
+    // Zero crossings over the edge-padded frame; its first sample has no predecessor.
     let crossings = 0;
-    let previous = negative(edge(start));
-    for (let i = 1; i < frameLength; i++) {
-      const current = negative(edge(start + i));
-      if (current !== previous) crossings++;
-      previous = current;
-    }
+    const last = Math.min(n - 1, start + frameLength - 1);
+    for (let i = Math.max(1, start + 1); i <= last; i++) crossings += changes[i] as number;
     result.zcr[t] = crossings / frameLength;
   }
 
   const bins = frameLength / 2 + 1;
-  const frequency = Float64Array.from({ length: bins }, (_, k) => (k * sampleRate) / frameLength);
+  const binHz = sampleRate / frameLength;
   const magnitude = new Float64Array(bins);
   const previousUnit = new Float64Array(bins);
   forEachSpectrum(samples, stftOptions, (t, re, im) => {
+    // One pass for the sums every feature needs. Σ log(power) is taken as the log of running
+    // products of the floored powers, logged whenever they leave 1e±200: the same sum with a
+    // small fraction of the logarithms.
     let sum = 0;
+    let weighted = 0;
+    let weightedSquare = 0;
     let squares = 0;
     let logPower = 0;
     let meanPower = 0;
+    let product = 1;
     for (let k = 0; k < bins; k++) {
       const power = (re[k] as number) ** 2 + (im[k] as number) ** 2;
       const value = Math.sqrt(power);
+      const frequency = k * binHz;
       magnitude[k] = value;
       sum += value;
+      weighted += value * frequency;
+      weightedSquare += value * frequency * frequency;
       squares += power;
-      const floored = Math.max(1e-10, power);
-      logPower += Math.log(floored);
+      const floored = power > 1e-10 ? power : 1e-10;
       meanPower += floored;
+      product *= floored;
+      if (product < 1e-200 || product > 1e200) {
+        logPower += Math.log(product);
+        product = 1;
+      }
     }
+    logPower += Math.log(product);
     const norm = sum < TINY ? 1 : sum;
-    let centroid = 0;
-    for (let k = 0; k < bins; k++)
-      centroid += (frequency[k] as number) * ((magnitude[k] as number) / norm);
-    let spread = 0;
-    for (let k = 0; k < bins; k++)
-      spread += ((magnitude[k] as number) / norm) * ((frequency[k] as number) - centroid) ** 2;
+    const centroid = weighted / norm;
+    // Σ p(f − c)² expanded; p sums to 1 unless the frame is silent (then everything is 0).
+    const spread = Math.max(
+      0,
+      weightedSquare / norm - 2 * centroid * (weighted / norm) + centroid * centroid * (sum / norm),
+    );
     const threshold = rollPercent * sum;
     let cumulative = 0;
     let rolloff = 0;
     for (let k = 0; k < bins; k++) {
       cumulative += magnitude[k] as number;
       if (cumulative >= threshold) {
-        rolloff = frequency[k] as number;
+        rolloff = k * binHz;
         break;
       }
     }
     const length = Math.sqrt(squares);
+    const scale = length > 0 ? 1 / length : 0;
     let flux = 0;
     for (let k = 0; k < bins; k++) {
-      const unit = length > 0 ? (magnitude[k] as number) / length : 0;
-      flux += (unit - (previousUnit[k] as number)) ** 2;
+      const unit = (magnitude[k] as number) * scale;
+      const change = unit - (previousUnit[k] as number);
+      flux += change * change;
       previousUnit[k] = unit;
     }
     result.centroid[t] = centroid;

@@ -110,7 +110,9 @@ export function pyin(samples: Float32Array, options: PyinOptions): PitchTrack {
   let decay = new Float64Array(0);
   const observation = new Float64Array(nBins);
   const logObservation = new Float64Array(2 * nBins);
+  /** Bins written in the current frame, each once. */
   const touched: number[] = [];
+  const isTouched = new Uint8Array(nBins);
   forEachCmnd(samples, frames, (t, cmnd, shifts) => {
     // Troughs: local minima, the first lag counting when it is below the second.
     troughs.length = 0;
@@ -123,7 +125,10 @@ export function pyin(samples: Float32Array, options: PyinOptions): PitchTrack {
           : here < (cmnd[i - 1] as number) && (i === last || here <= (cmnd[i + 1] as number));
       if (isTrough) troughs.push(i);
     }
-    for (const bin of touched) observation[bin] = 0;
+    for (const bin of touched) {
+      observation[bin] = 0;
+      isTouched[bin] = 0;
+    }
     touched.length = 0;
     if (troughs.length > 0) {
       if (probs.length < troughs.length) probs = new Float64Array(2 * troughs.length);
@@ -172,11 +177,14 @@ export function pyin(samples: Float32Array, options: PyinOptions): PitchTrack {
         );
         if (bin >= nBins) continue; // above the grid: librosa lets it fall into the unvoiced layer
         observation[bin] = p;
-        touched.push(bin);
+        if (!isTouched[bin]) {
+          isTouched[bin] = 1;
+          touched.push(bin);
+        }
       }
     }
     let voiced = 0;
-    for (const bin of new Set(touched)) voiced += observation[bin] as number;
+    for (const bin of touched) voiced += observation[bin] as number;
     voiced = Math.min(1, Math.max(0, voiced));
     voicedProbability[t] = voiced;
     const unvoiced = logProbability((1 - voiced) / nBins);

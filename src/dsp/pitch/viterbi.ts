@@ -88,10 +88,15 @@ export class TwoLayerViterbi {
   /** Largest log weight of each row of the band. */
   private readonly rowMax: Float64Array;
   private readonly reach: number;
+  /** Widest row of the band. */
+  private readonly reachWidth: number;
   private readonly outOfBand: number;
   private value: Float64Array;
   private next: Float64Array;
   private readonly bestIn: Float64Array;
+  /** All rows' log weights in one array: T[k][j] is at `rowBase[k] + j`. */
+  private readonly flatWeights: Float64Array;
+  private readonly rowBase: Int32Array;
   /** Values of the sources still in play, for the layer being searched. */
   private readonly source: Float64Array;
   /** Sources whose row reaches target j: columnStart[j] … columnEnd[j]. */
@@ -123,12 +128,22 @@ export class TwoLayerViterbi {
       reach = Math.max(reach, Math.abs(start - k), Math.abs(start + length - 1 - k));
     }
     this.reach = reach;
+    this.reachWidth = Math.max(...band.logRows.map((row) => row.length));
     this.outOfBand = 2 * (2 * reach + 1);
     this.value = new Float64Array(2 * this.n);
     this.next = new Float64Array(2 * this.n);
     this.bestIn = new Float64Array(2 * this.n);
     this.argIn = new Int32Array(2 * this.n);
     this.source = new Float64Array(this.n);
+    this.flatWeights = new Float64Array(band.logRows.reduce((total, row) => total + row.length, 0));
+    this.rowBase = new Int32Array(this.n);
+    let position = 0;
+    for (let k = 0; k < band.n; k++) {
+      const row = band.logRows[k] as Float64Array;
+      this.flatWeights.set(row, position);
+      this.rowBase[k] = position - (band.starts[k] as number);
+      position += row.length;
+    }
     this.columnStart = new Int32Array(this.n).fill(this.n);
     this.columnEnd = new Int32Array(this.n).fill(-1);
     for (let k = 0; k < band.n; k++) {
@@ -159,13 +174,38 @@ export class TwoLayerViterbi {
     const n = this.n;
     const value = this.value;
     const source = this.source;
-    const { starts, logRows } = this.band;
+    const weights = this.flatWeights;
+    const rowBase = this.rowBase;
+    let active = 0;
     for (let k = 0; k < n; k++) {
       const v = value[offset + k] as number;
-      source[k] = v + (this.rowMax[k] as number) < cutoff ? Number.NEGATIVE_INFINITY : v;
+      const kept = v + (this.rowMax[k] as number) >= cutoff;
+      source[k] = kept ? v : Number.NEGATIVE_INFINITY;
+      if (kept) active++;
     }
     const bestIn = this.bestIn;
     const argIn = this.argIn;
+    if (active * this.reachWidth < 4 * n) {
+      // Few sources left (the voiced layer, usually): push each along its row instead.
+      bestIn.fill(Number.NEGATIVE_INFINITY, offset, offset + n);
+      argIn.fill(-1, offset, offset + n);
+      const { starts, logRows } = this.band;
+      for (let k = 0; k < n; k++) {
+        const v = source[k] as number;
+        if (v === Number.NEGATIVE_INFINITY) continue;
+        const start = starts[k] as number;
+        const length = (logRows[k] as Float64Array).length;
+        const base = rowBase[k] as number;
+        for (let j = start; j < start + length; j++) {
+          const candidate = v + (weights[base + j] as number);
+          if (candidate > (bestIn[offset + j] as number)) {
+            bestIn[offset + j] = candidate;
+            argIn[offset + j] = k;
+          }
+        }
+      }
+      return;
+    }
     const stack = this.stack;
     let top = 0;
     stack[top++] = 0;
@@ -186,7 +226,7 @@ export class TwoLayerViterbi {
       for (let k = from; k <= to; k++) {
         const v = source[k] as number;
         if (v === Number.NEGATIVE_INFINITY) continue;
-        const candidate = v + ((logRows[k] as Float64Array)[j - (starts[k] as number)] as number);
+        const candidate = v + (weights[(rowBase[k] as number) + j] as number);
         if (candidate > best) {
           best = candidate;
           arg = k;

@@ -44,7 +44,9 @@ export function formantTracks(
   const numFormants = positiveInteger('numFormants', options.numFormants ?? 5);
   const windowS = positiveNumber('windowS', options.windowS ?? 0.025);
   const rate = Math.min(sampleRate, Math.round(2 * maxFormant));
-  const signal = resample(samples, sampleRate, rate);
+  // Formants need no hi-fi conversion: a shorter filter (flat to 80 % of the new Nyquist, 60 dB
+  // rejection) costs a third of the default one.
+  const signal = resample(samples, sampleRate, rate, { passband: 0.8, attenuationDb: 60 });
   const order = 2 * numFormants;
   const length = Math.max(order + 1, Math.round(windowS * rate));
   const window = Float64Array.from(

@@ -143,7 +143,7 @@ export function frameFeatures(samples: Float32Array, options: FrameFeatureOption
       weighted += value * frequency;
       weightedSquare += value * frequency * frequency;
       squares += power;
-      const floored = power > 1e-10 ? power : 1e-10;
+      const floored = Math.max(power, 1e-10);
       meanPower += floored;
       product *= floored;
       if (product < 1e-200 || product > 1e200) {

@@ -31,11 +31,22 @@ function analysisTime(track: { hopLength: number; frameLength: number }, sampleR
   return (t: number) => (t * track.hopLength - track.frameLength / 4) / sampleRate;
 }
 
+const voices = new Map<number, ReturnType<typeof synthesizeVoice>>();
+/** The test voice at a sample rate, made once. */
+function voiceAt(sampleRate: number) {
+  let voice = voices.get(sampleRate);
+  if (!voice) {
+    voice = synthesizeVoice({ sampleRate, durationS: 14, segments, snrDb: 20 });
+    voices.set(sampleRate, voice);
+  }
+  return voice;
+}
+
 describe('pitch on synthetic voices (60–500 Hz, vibrato, glides, jitter, 20 dB SNR)', () => {
   it.each([16000, 44100])(
     'pyin at %i Hz: gross pitch error < 1 % and voicing decision error < 5 %',
     (sampleRate) => {
-      const voice = synthesizeVoice({ sampleRate, durationS: 14, segments, snrDb: 20 });
+      const voice = voiceAt(sampleRate);
       const track = pyin(voice.samples, { sampleRate });
       const scores = scorePitch(
         track.f0,
@@ -53,7 +64,7 @@ describe('pitch on synthetic voices (60–500 Hz, vibrato, glides, jitter, 20 dB
   );
 
   it('pyin f0 is as close to the truth as its 0.1-semitone grid allows (median error < 0.5 %)', () => {
-    const voice = synthesizeVoice({ sampleRate: 16000, durationS: 14, segments, snrDb: 20 });
+    const voice = voiceAt(16000);
     const track = pyin(voice.samples, { sampleRate: 16000 });
     const errors: number[] = [];
     const time = analysisTime(track, 16000);
@@ -69,7 +80,7 @@ describe('pitch on synthetic voices (60–500 Hz, vibrato, glides, jitter, 20 dB
   });
 
   it('yin finds the pitch of the voiced frames it accepts (gross pitch error < 1 %)', () => {
-    const voice = synthesizeVoice({ sampleRate: 16000, durationS: 14, segments, snrDb: 20 });
+    const voice = voiceAt(16000);
     const track = yin(voice.samples, { sampleRate: 16000 });
     const scores = scorePitch(track.f0, track.voicedFlag, analysisTime(track, 16000), voice.f0At);
     console.info(

@@ -83,7 +83,13 @@ export function analyzeProsody(samples: Float32Array, options: ProsodyOptions): 
   const lead = Math.floor(frameLength / 4);
   const advanced = new Float32Array(samples.length);
   advanced.set(samples.subarray(Math.min(lead, samples.length)));
-  const pitch = pyin(advanced, { ...options, sampleRate, frameLength, hopLength });
+  const pitch = pyin(advanced, {
+    sampleRate,
+    fmin: frames.fmin,
+    fmax: frames.fmax,
+    frameLength,
+    hopLength,
+  });
   const features = frameFeatures(samples, {
     sampleRate,
     // About pYIN's integration window, at a length the FFT handles fast.

@@ -90,6 +90,22 @@ describe('jitter and shimmer', () => {
     });
   });
 
+  it('keeps marking pulses after the waveform changes shape within one voiced stretch', () => {
+    // 0.6 s of one pulse shape, then 1.4 s of a very different one, without a break in voicing.
+    const options = { sampleRate: 16000, f0: 120, jitter: 0.005, shimmer: 0.02, durationS: 2.6 };
+    const first = pulseTrain({ ...options, startS: 0.3, endS: 0.9, seed: 3 });
+    const second = pulseTrain({ ...options, startS: 0.9, endS: 2.3, seed: 4, carrierHz: 3000 });
+    const samples = first.samples.map((x, i) => x + (second.samples[i] as number));
+    const pulses = glottalPulses(samples, 16000, contourOf(samples, 16000));
+    const truth = [...first.pulses, ...second.pulses];
+    const marked = truth.filter((time) =>
+      pulses.times.some((found) => Math.abs(found - time) * 16000 < 0.5),
+    );
+    expect(marked.length).toBeGreaterThan(0.95 * truth.length);
+    expect(marked.filter((time) => time < 0.9).length).toBeGreaterThan(0.9 * first.pulses.length);
+    expect(new Set(pulses.stretch).size).toBeGreaterThanOrEqual(2);
+  });
+
   it('gives NaN, not a number made up, without enough cycles', () => {
     const none = perturbation({
       times: new Float64Array(0),

@@ -153,6 +153,8 @@ export function pulseTrain(options: {
   durationS: number;
   snrDb?: number;
   seed?: number;
+  /** Frequency of the wavelet's cosine, Hz. Default 500. */
+  carrierHz?: number;
 }): PulseTrain {
   const { sampleRate, f0, jitter, shimmer } = options;
   const random = normalRandom(options.seed ?? 11);
@@ -174,7 +176,7 @@ export function pulseTrain(options: {
         (signal[k] as number) +
         (amplitudes[i] as number) *
           Math.exp(-(dt * dt) / (2 * sigma * sigma)) *
-          Math.cos(2 * Math.PI * 500 * dt);
+          Math.cos(2 * Math.PI * (options.carrierHz ?? 500) * dt);
     }
   });
   if (options.snrDb !== undefined) {

@@ -3,8 +3,9 @@
  * way Praat's "To PointProcess (periodic, peaks)" does. In each voiced stretch the largest
  * extremum near its middle anchors the search; from there the next pulse is the largest peak
  * (of the stretch's dominant polarity) 0.8–1.25 local periods away, walking both ways while the
- * waveform around each new peak still correlates with the previous cycle. Each peak is refined
- * to sub-sample time and amplitude with a parabola through its three samples.
+ * waveform around each new peak still correlates with the previous cycle; where a walk stops
+ * early, the rest of the stretch is searched again from a new anchor. Each peak is refined to
+ * sub-sample time and amplitude with a parabola through its three samples.
  */
 
 export interface PitchContour {
@@ -19,7 +20,7 @@ export interface GlottalPulses {
   times: Float64Array;
   /** Peak amplitude at each pulse (absolute value). */
   amplitudes: Float64Array;
-  /** Index of the voiced stretch each pulse belongs to; periods never span two stretches. */
+  /** Index of the run of regular cycles each pulse belongs to; periods never span two runs. */
   stretch: Int32Array;
 }
 
@@ -83,7 +84,8 @@ export function glottalPulses(
   const step =
     contour.times.length > 1 ? (contour.times[1] as number) - (contour.times[0] as number) : 0.01;
   const stretches = voicedStretches(contour);
-  stretches.forEach((stretch, index) => {
+  let regionCount = 0;
+  stretches.forEach((stretch) => {
     const startS = (contour.times[stretch.first] as number) - step / 2;
     const endS = (contour.times[stretch.last] as number) + step / 2;
     const start = Math.max(0, Math.ceil(startS * sampleRate));
@@ -106,10 +108,10 @@ export function glottalPulses(
       min = Math.min(min, samples[i] as number);
     }
     const sign = max >= -min ? 1 : -1;
-    const peakIn = (from: number, to: number): number => {
+    const peakIn = (from: number, to: number, low: number, high: number): number => {
       let best = -1;
       let bestValue = Number.NEGATIVE_INFINITY;
-      for (let i = Math.max(start, from); i <= Math.min(end, to); i++) {
+      for (let i = Math.max(low, from); i <= Math.min(high, to); i++) {
         const value = sign * (samples[i] as number);
         if (value > bestValue) {
           bestValue = value;
@@ -118,37 +120,54 @@ export function glottalPulses(
       }
       return best;
     };
-    const middle = Math.round((start + end) / 2);
-    const half = Math.round(period(middle) / 2);
-    const anchor = peakIn(middle - half, middle + half);
-    if (anchor < 0) return;
-    const found: number[] = [anchor];
-    for (const direction of [1, -1]) {
-      let previous = anchor;
-      for (;;) {
-        const local = period(previous);
-        const near = previous + direction * Math.ceil(0.8 * local);
-        const far = previous + direction * Math.floor(1.25 * local);
-        const next = direction > 0 ? peakIn(near, far) : peakIn(far, near);
-        if (next < 0 || next === previous) break;
-        // A pulse must repeat the previous cycle's shape; this ends the walk where voicing ends
-        // (the voiced frames reach a little beyond it) instead of marking peaks of noise.
-        if (similarity(samples, previous, next, Math.round(local / 2)) < MIN_SIMILARITY) break;
-        found.push(next);
-        previous = next;
+    // A walk that stops before the end of its region (the waveform changed too much, say at a
+    // phoneme boundary) leaves the rest as new regions, each with its own anchor; periods never
+    // span the gap, because each region counts as a stretch of its own.
+    const regions: [number, number][] = [[start, end]];
+    while (regions.length > 0) {
+      const [low, high] = regions.pop() as [number, number];
+      const middle = Math.round((low + high) / 2);
+      const span = period(middle);
+      if (high - low < 2 * span) continue;
+      const half = Math.round(span / 2);
+      const anchor = peakIn(middle - half, middle + half, low, high);
+      if (anchor < 0) continue;
+      const found: number[] = [anchor];
+      const reached = [anchor, anchor];
+      for (const direction of [1, -1]) {
+        let previous = anchor;
+        for (;;) {
+          const local = period(previous);
+          const near = previous + direction * Math.ceil(0.8 * local);
+          const far = previous + direction * Math.floor(1.25 * local);
+          const next = direction > 0 ? peakIn(near, far, low, high) : peakIn(far, near, low, high);
+          if (next < 0 || next === previous) break;
+          // A pulse repeats the previous cycle's shape; this also ends the walk where voicing
+          // ends (the voiced frames reach a little beyond it) instead of marking peaks of noise.
+          if (similarity(samples, previous, next, Math.round(local / 2)) < MIN_SIMILARITY) break;
+          found.push(next);
+          previous = next;
+        }
+        reached[direction > 0 ? 1 : 0] = previous;
       }
-    }
-    found.sort((a, b) => a - b);
-    for (const peak of found) {
-      const [position, value] = refinePeak(samples, peak, sign);
-      times.push(position / sampleRate);
-      amplitudes.push(value);
-      stretchOf.push(index);
+      const [first, last] = reached as [number, number];
+      regions.push([low, first - Math.round(period(first) / 2)]);
+      regions.push([last + Math.round(period(last) / 2), high]);
+      if (found.length < 2) continue;
+      found.sort((a, b) => a - b);
+      for (const peak of found) {
+        const [position, value] = refinePeak(samples, peak, sign);
+        times.push(position / sampleRate);
+        amplitudes.push(value);
+        stretchOf.push(regionCount);
+      }
+      regionCount++;
     }
   });
+  const order = times.map((_, i) => i).sort((a, b) => (times[a] as number) - (times[b] as number));
   return {
-    times: Float64Array.from(times),
-    amplitudes: Float64Array.from(amplitudes),
-    stretch: Int32Array.from(stretchOf),
+    times: Float64Array.from(order, (i) => times[i] as number),
+    amplitudes: Float64Array.from(order, (i) => amplitudes[i] as number),
+    stretch: Int32Array.from(order, (i) => stretchOf[i] as number),
   };
 }

@@ -48,9 +48,23 @@ export {
   maskSecrets,
   settings,
 } from './config/index.js';
-export { ComplexFft, RealFft } from './dsp/fft.js';
-export { integratedLoudness, peakDbfs, rmsDbfs } from './dsp/loudness.js';
+export { amplitudeToDb, type DbOptions, dbToAmplitude, dbToPower, powerToDb } from './dsp/db.js';
 export {
+  type KaldiFbankOptions,
+  type KaldiWindow,
+  kaldiFbank,
+  kaldiMel,
+} from './dsp/fbank.js';
+export {
+  type FrameFeatureOptions,
+  type FrameFeatures,
+  frameFeatures,
+} from './dsp/features/frame.js';
+export { ComplexFft, fastFftLength, RealFft } from './dsp/fft.js';
+export { integratedLoudness, kWeighted, peakDbfs, rmsDbfs } from './dsp/loudness.js';
+export type { FeatureMatrix } from './dsp/matrix.js';
+export {
+  type DenseFilterMatrix,
   hzToMel,
   MelFilterBank,
   type MelFilterBankOptions,
@@ -59,14 +73,59 @@ export {
   melToHz,
 } from './dsp/mel.js';
 export {
+  type MelSpectrogramOptions,
+  melSpectrogram,
+  type SpectrumOptions,
+} from './dsp/mel-spectrogram.js';
+export {
+  type CepstrumOptions,
+  cepstrum,
+  DctII,
+  type MfccOptions,
+  mfcc,
+} from './dsp/mfcc.js';
+export type { PitchFrameOptions } from './dsp/pitch/frames.js';
+export { type PyinOptions, pyin, pyinPitchBins } from './dsp/pitch/pyin.js';
+export { frameTimes, type PitchTrack, type YinOptions, yin } from './dsp/pitch/yin.js';
+export {
+  analyzeProsody,
+  type ProsodyAnalysis,
+  type ProsodyOptions,
+  type ProsodyTracks,
+} from './dsp/prosody/analyze.js';
+export type {
+  ContourFunctionals,
+  ProsodyFunctionals,
+  Spread,
+} from './dsp/prosody/functionals.js';
+export {
+  type ComplexSpectrogram,
   forEachSpectrum,
   type PadMode,
   type Spectrogram,
   type StftOptions,
   spectrogram,
+  stft,
   stftFrameCount,
 } from './dsp/stft.js';
 export { type TimeStretchOptions, timeStretch } from './dsp/time-stretch.js';
+export {
+  type FormantOptions,
+  type FormantTracks,
+  formantTracks,
+} from './dsp/voice-quality/formants.js';
+export { type HnrOptions, harmonicsToNoise } from './dsp/voice-quality/hnr.js';
+export { type Perturbation, perturbation } from './dsp/voice-quality/perturbation.js';
+export {
+  type GlottalPulses,
+  glottalPulses,
+  type PitchContour,
+} from './dsp/voice-quality/pulses.js';
+export {
+  type SpeakingRate,
+  type SyllableOptions,
+  speakingRate,
+} from './dsp/voice-quality/speaking-rate.js';
 export {
   type LogMelOptions,
   logMelSpectrogram,
@@ -90,6 +149,7 @@ export {
   errorCatalogue,
   InvalidRequestError,
   ModelError,
+  SignalError,
   SpeechError,
   toEarshotError,
 } from './errors.js';

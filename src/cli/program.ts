@@ -3,6 +3,7 @@ import { EarshotError, toEarshotError } from '../errors.js';
 import { VERSION } from '../version.js';
 import { registerAudioCommands } from './commands/audio.js';
 import { registerConfigCommand } from './commands/config.js';
+import { registerFeaturesCommand } from './commands/features.js';
 import { registerModelsCommands } from './commands/models.js';
 import { registerSpeakCommand } from './commands/speak.js';
 import { registerTranscribeCommand } from './commands/transcribe.js';
@@ -53,6 +54,7 @@ export function createProgram(io: CliIo): Command {
   registerModelsCommands(program, context);
   registerTranscribeCommand(program, context);
   registerVadCommand(program, context);
+  registerFeaturesCommand(program, context);
   return program;
 }
 

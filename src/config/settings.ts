@@ -5,7 +5,17 @@
  * README's table all read this one table.
  */
 import envPaths from 'env-paths';
-import { boolean, integer, oneOf, optionalString, type Parser, string, url } from './parsers.js';
+import { DTYPES, type Dtype } from '../models/dtypes.js';
+import {
+  boolean,
+  integer,
+  number,
+  oneOf,
+  optionalString,
+  type Parser,
+  string,
+  url,
+} from './parsers.js';
 
 export interface Setting<T> {
   /** Environment variable that overrides the config file. */
@@ -20,6 +30,8 @@ export interface Setting<T> {
 function setting<T>(definition: Setting<T>): Setting<T> {
   return definition;
 }
+
+const DTYPES_LIST = DTYPES as readonly Dtype[] as readonly [Dtype, ...Dtype[]];
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -97,6 +109,22 @@ export const settings = {
       secret: true,
     }),
   },
+  asr: {
+    model: setting({
+      env: 'EARSHOT_ASR_MODEL',
+      default: 'onnx-community/whisper-base',
+      parse: string({ nonEmpty: true }),
+      description:
+        'Default speech recognition model: a hub id (`onnx-community/whisper-small`, optional `@revision`) or a local folder in the same layout.',
+    }),
+    dtype: setting({
+      env: 'EARSHOT_ASR_DTYPE',
+      default: 'q8' as Dtype,
+      parse: oneOf(DTYPES_LIST),
+      description:
+        'Weight format of the default model (fp32, fp16, q8 = 8-bit and fastest on CPU, int8, uint8, q4, q4f16, bnb4).',
+    }),
+  },
   onnx: {
     executionProvider: setting({
       env: 'EARSHOT_EXECUTION_PROVIDER',
@@ -133,7 +161,7 @@ export const settings = {
       default: null as string | null,
       parse: optionalString(),
       description:
-        'Model of the confirm pass of `earshot live` (a Whisper folder in the onnx-community layout).',
+        'Model of the confirm pass of `earshot live`: a Whisper hub id (downloaded on first use) or folder.',
     }),
     draftModel: setting({
       env: 'EARSHOT_LIVE_DRAFT_MODEL',
@@ -174,6 +202,19 @@ export const settings = {
       description:
         'Buffer length at which a long utterance is cut at the last confirmed word (a final is emitted).',
     }),
+    vad: setting({
+      env: 'EARSHOT_LIVE_VAD',
+      default: true,
+      parse: boolean(),
+      description:
+        'Close utterances where voice activity detection (the `vad` settings) finds speech end.',
+    }),
+    endpointSilenceMs: setting({
+      env: 'EARSHOT_LIVE_ENDPOINT_MS',
+      default: 500,
+      parse: integer({ min: 100, max: 10_000 }),
+      description: 'Silence that closes an utterance in live transcription, in milliseconds.',
+    }),
     maxBufferS: setting({
       env: 'EARSHOT_LIVE_MAX_BUFFER_S',
       default: 25,
@@ -201,6 +242,54 @@ export const settings = {
       default: 4096,
       parse: integer({ min: 1, max: 1_000_000 }),
       description: 'Longest text one speech request may hold, in characters (OpenAI allows 4096).',
+    }),
+  },
+  vad: {
+    model: setting({
+      env: 'EARSHOT_VAD_MODEL',
+      default: 'v5' as 'v5' | 'v6',
+      parse: oneOf(['v5', 'v6'] as const),
+      description:
+        'Silero VAD version, loaded from the ONNX files shipped in the @ricky0123/vad-web package.',
+    }),
+    modelPath: setting({
+      env: 'EARSHOT_VAD_MODEL_PATH',
+      default: null as string | null,
+      parse: optionalString(),
+      description:
+        'A Silero VAD v5/v6 ONNX file to use instead of the packaged one (same inputs input/state/sr).',
+    }),
+    threshold: setting({
+      env: 'EARSHOT_VAD_THRESHOLD',
+      default: 0.5,
+      parse: number({ min: 0.01, max: 1 }),
+      description:
+        'Speech probability at which speech starts; it ends below threshold − 0.15 (hysteresis).',
+    }),
+    minSpeechMs: setting({
+      env: 'EARSHOT_VAD_MIN_SPEECH_MS',
+      default: 250,
+      parse: integer({ min: 0, max: 60_000 }),
+      description: 'Speech regions shorter than this are dropped.',
+    }),
+    minSilenceMs: setting({
+      env: 'EARSHOT_VAD_MIN_SILENCE_MS',
+      default: 100,
+      parse: integer({ min: 0, max: 60_000 }),
+      description: 'Silence that must pass before a speech region ends.',
+    }),
+    speechPadMs: setting({
+      env: 'EARSHOT_VAD_SPEECH_PAD_MS',
+      default: 30,
+      parse: integer({ min: 0, max: 10_000 }),
+      description: 'Audio kept on each side of a speech region.',
+    }),
+    maxSpeechS: setting({
+      env: 'EARSHOT_VAD_MAX_SPEECH_S',
+      default: 0,
+      parse: number({ min: 0 }),
+      description:
+        "Longest speech region in seconds; longer ones are split at their longest pause (Silero's rules). 0: no limit.",
     }),
   },
 } as const;

@@ -80,10 +80,16 @@ describe('earshot live', () => {
     expect(text()).toBe('the draft says one thing\nand the confirm pass another\n');
   });
 
-  it('fails with a clear error when no model is given or it cannot be had', async () => {
-    const none = await cli(['live', 'missing.wav']);
-    expect(none.status).toBe(1);
-    expect(none.stderr).toMatch(/^error \[invalid_parameter\]: live needs a model/);
+  it('fails with a clear error when the model cannot be had or an option is wrong', async () => {
+    // Without --model, the configured default (asr.model) is used: offline, it cannot be had.
+    const offlineDefault = await cli(['live', 'missing.wav'], {
+      EARSHOT_OFFLINE: '1',
+      EARSHOT_MODELS_DIR: tempDir(),
+    });
+    expect(offlineDefault.status).toBe(1);
+    expect(offlineDefault.stderr).toMatch(
+      /^error \[model_offline\]: .*onnx-community\/whisper-base/,
+    );
 
     const wav = `${tempDir()}/silence.wav`;
     writeFileSync(wav, encodeWav(new Float32Array(1600), 16_000));

@@ -10,13 +10,16 @@ import { lastValueFrom, toArray } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { WhisperTokenizer } from '../../src/asr/tokenizer/whisper-tokenizer.js';
 import type { TranscribeOptions } from '../../src/asr/types.js';
-import { WhisperModel, whisperFilesIn } from '../../src/asr/whisper/whisper-model.js';
+import { WhisperModel } from '../../src/asr/whisper/whisper-model.js';
 import { encodeWav, floatToS16le } from '../../src/audio/wav.js';
+import { ModelStore } from '../../src/models/model-store.js';
 import { SessionPool } from '../../src/models/session-pool.js';
 import type { LiveEvent } from '../../src/stream/events.js';
 import { liveMetrics } from '../../src/stream/metrics.js';
 import { liveTranscription } from '../../src/stream/pipeline.js';
 import { pacedAudio } from '../../src/stream/sources.js';
+import { vadEndpoints } from '../../src/stream/vad-endpoints.js';
+import { SileroVad } from '../../src/vad/silero.js';
 import { writeWhisperFixture } from '../fixtures/whisper/index.js';
 import { cli } from '../helpers/cli.js';
 import { speak } from '../helpers/espeak.js';
@@ -36,6 +39,12 @@ const OPTIONS: TranscribeOptions = {
 };
 
 let pool: SessionPool;
+let store: ModelStore;
+
+/** A Whisper model from a local folder, through the store, as the product loads models. */
+async function whisper(folder: string): Promise<WhisperModel> {
+  return WhisperModel.load(await store.resolve(folder, { kind: 'whisper' }), pool);
+}
 let confirmFolder: string;
 let draftFolder: string;
 let speech: Float32Array;
@@ -43,6 +52,13 @@ let speech: Float32Array;
 beforeAll(async () => {
   confirmFolder = writeWhisperFixture(join(tempDir(), 'confirm'), { dims: 'test', seed: 1 }).folder;
   draftFolder = writeWhisperFixture(join(tempDir(), 'draft'), { dims: 'test', seed: 2 }).folder;
+  store = new ModelStore({
+    dir: join(tempDir(), 'cache'),
+    hubUrl: 'http://127.0.0.1:9',
+    offline: true,
+    token: null,
+    timeoutS: 5,
+  });
   pool = new SessionPool({
     executionProvider: 'cpu',
     intraOpThreads: 1,
@@ -61,21 +77,28 @@ afterAll(async () => {
 });
 
 describe('live transcription on fixture Whisper models', () => {
-  test('dual-model mode through the real pipeline keeps every promise of the protocol', async () => {
-    const draft = await WhisperModel.load(whisperFilesIn(draftFolder), pool, 'draft');
-    const confirm = await WhisperModel.load(whisperFilesIn(confirmFolder), pool, 'confirm');
+  test('dual-model mode with Silero endpoints keeps every promise of the protocol', async () => {
+    const draft = await whisper(draftFolder);
+    const confirm = await whisper(confirmFolder);
+    const detector = await vadEndpoints(new SileroVad({ pool }));
     const events: LiveEvent[] = await lastValueFrom(
       liveTranscription(pacedAudio(speech), {
         draft: { model: draft, options: OPTIONS },
         confirm: { model: confirm, options: OPTIONS },
+        detector,
         holdBack: 0,
       }).pipe(toArray()),
     );
     const facts = checkLiveStream(events);
     expect(events[0]).toMatchObject({
       mode: 'dual',
-      models: { draft: 'draft', confirm: 'confirm' },
+      models: { draft: draftFolder, confirm: confirmFolder },
     });
+    // Two sentences a second apart: two utterances, each closed at its endpoint.
+    const started = events.filter((event) => event.type === 'speech_started');
+    expect(started).toHaveLength(2);
+    expect(facts.finals.every((final) => final.reason === 'endpoint')).toBe(true);
+    expect(new Set(facts.finals.map((final) => final.utterance))).toEqual(new Set([0, 1]));
     const done = (pass: 'draft' | 'confirm') =>
       [...facts.windows[pass].values()].filter((status) => status === 'done').length;
     // The first draft and the first confirm pass find their lanes idle, and the final never drops.
@@ -93,7 +116,7 @@ describe('live transcription on fixture Whisper models', () => {
   });
 
   test('single-model mode runs one loaded model in both roles', async () => {
-    const model = await WhisperModel.load(whisperFilesIn(confirmFolder), pool, 'one');
+    const model = await whisper(confirmFolder);
     const events = await lastValueFrom(
       liveTranscription(pacedAudio(speech, { speed: 2 }), {
         draft: { model, options: OPTIONS },
@@ -133,9 +156,10 @@ describe('live transcription on fixture Whisper models', () => {
     });
     const wav = join(tempDir(), 'speech.wav');
     writeFileSync(wav, encodeWav(speech.subarray(0, 22_400), 16_000));
-    const args = ['live', '--json', '--language', 'en', '--model', hello.folder];
+    const args = ['live', '--json', '--dtype', 'fp32', '--no-vad', '--language', 'en'];
 
-    const fromFile = await cli([...args, '--draft-model', quiet.folder, '--speed', '4', wav]);
+    const models = ['--model', hello.folder, '--draft-model', quiet.folder];
+    const fromFile = await cli([...args, ...models, '--speed', '4', wav]);
     expect(fromFile.stderr).toBe('');
     expect(fromFile.status).toBe(0);
     const fileEvents = fromFile.stdout
@@ -150,7 +174,8 @@ describe('live transcription on fixture Whisper models', () => {
     expect(checkLiveStream(fileEvents).finalText).toBe(' hello world');
 
     const pcm = floatToS16le(speech.subarray(0, 22_400));
-    const fromStdin = await cli([...args, '--no-draft', '--raw', '16000', '-'], {}, pcm);
+    const stdinArgs = [...args, '--model', hello.folder, '--no-draft', '--raw', '16000', '-'];
+    const fromStdin = await cli(stdinArgs, {}, pcm);
     expect(fromStdin.status).toBe(0);
     const stdinEvents = fromStdin.stdout
       .trim()
@@ -161,5 +186,17 @@ describe('live transcription on fixture Whisper models', () => {
     expect(facts.windows.draft.size).toBe(0);
     expect(facts.finalText).toBe(' hello world');
     expect(stdinEvents.at(-1)).toMatchObject({ type: 'session', state: 'ended', audioS: 1.4 });
+
+    // With voice activity detection (the default), the two sentences are two utterances.
+    writeFileSync(wav, encodeWav(speech, 16_000));
+    const vadArgs = ['live', '--json', '--dtype', 'fp32', '--model', quiet.folder, '--speed', '4'];
+    const withVad = await cli([...vadArgs, wav]);
+    expect(withVad.status).toBe(0);
+    const vadEvents = withVad.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
+    checkLiveStream(vadEvents);
+    expect(vadEvents.filter((event) => event.type === 'speech_stopped')).toHaveLength(2);
   });
 });

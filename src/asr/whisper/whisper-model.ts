@@ -2,12 +2,16 @@
  * The Whisper transcription engine: a `TranscriptionModel` over ONNX sessions from a model
  * folder, sharing sessions through the pool.
  */
-import { join } from 'node:path';
 import type { PcmAudio } from '../../audio/load.js';
 import { resample } from '../../audio/resample.js';
 import { logMelSpectrogram, WHISPER_N_FRAMES, WHISPER_N_SAMPLES } from '../../dsp/whisper-mel.js';
+import { acquireModelSession } from '../../models/model-sessions.js';
+import type { ResolvedModel } from '../../models/model-store.js';
 import type { SessionLease, SessionPool } from '../../models/session-pool.js';
+import { SileroVad } from '../../vad/silero.js';
+import type { VadModel } from '../../vad/vad-model.js';
 import { WindowDecoder } from '../decoding/decode-window.js';
+import { transcribeSpeechWithVad } from '../speech-only.js';
 import type { WhisperTokenizer } from '../tokenizer/whisper-tokenizer.js';
 import { transcribeWhisper } from '../transcribe.js';
 import type {
@@ -17,38 +21,7 @@ import type {
   TranscriptionResult,
 } from '../types.js';
 import { readWhisperFolder } from './model-files.js';
-import {
-  OnnxWhisperRuntime,
-  WHISPER_DECODER_CONTRACT,
-  WHISPER_ENCODER_CONTRACT,
-} from './onnx-runtime.js';
-
-export type WhisperDtype = 'fp32' | 'fp16' | 'q8' | 'int8' | 'uint8' | 'q4';
-
-/** File name suffix of each weight type in the onnx-community layout. */
-export const WHISPER_DTYPE_SUFFIX: Record<WhisperDtype, string> = {
-  fp32: '',
-  fp16: '_fp16',
-  q8: '_quantized',
-  int8: '_int8',
-  uint8: '_uint8',
-  q4: '_q4',
-};
-
-export interface WhisperModelFiles {
-  folder: string;
-  encoder: string;
-  decoder: string;
-}
-
-export function whisperFilesIn(folder: string, dtype: WhisperDtype = 'fp32'): WhisperModelFiles {
-  const suffix = WHISPER_DTYPE_SUFFIX[dtype];
-  return {
-    folder,
-    encoder: join(folder, 'onnx', `encoder_model${suffix}.onnx`),
-    decoder: join(folder, 'onnx', `decoder_model_merged${suffix}.onnx`),
-  };
-}
+import { OnnxWhisperRuntime } from './onnx-runtime.js';
 
 export class WhisperModel implements TranscriptionModel {
   readonly provider = 'whisper-onnx';
@@ -58,26 +31,32 @@ export class WhisperModel implements TranscriptionModel {
     private readonly runtime: OnnxWhisperRuntime,
     readonly tokenizer: WhisperTokenizer,
     private readonly leases: SessionLease[],
+    private readonly vad: VadModel,
   ) {}
 
-  /** Loads the model in `files` (sessions come from, and stay shared in, `pool`). */
+  /**
+   * Loads a model the store has resolved (`store.resolve(ref, { kind: 'whisper', dtype })`); its
+   * sessions come from, and stay shared in, `pool`. `vad` serves the `vad` option (default: the
+   * packaged Silero v5, loaded on first use).
+   */
   static async load(
-    files: WhisperModelFiles,
+    model: ResolvedModel<'whisper'>,
     pool: SessionPool,
-    modelId = files.folder,
+    options: { vad?: VadModel } = {},
   ): Promise<WhisperModel> {
-    const folder = await readWhisperFolder(files.folder);
-    const encoder = await pool.acquire(files.encoder, WHISPER_ENCODER_CONTRACT);
+    const folder = await readWhisperFolder(model.folder);
+    const encoder = await acquireModelSession(pool, model, 'encoder');
     let decoder: SessionLease;
     try {
-      decoder = await pool.acquire(files.decoder, WHISPER_DECODER_CONTRACT);
+      decoder = await acquireModelSession(pool, model, 'decoder');
     } catch (error) {
       encoder.release();
       throw error;
     }
     try {
       const runtime = new OnnxWhisperRuntime(encoder, decoder, folder.architecture);
-      return new WhisperModel(modelId, runtime, folder.tokenizer, [encoder, decoder]);
+      const vad = options.vad ?? new SileroVad({ pool });
+      return new WhisperModel(model.name, runtime, folder.tokenizer, [encoder, decoder], vad);
     } catch (error) {
       encoder.release();
       decoder.release();
@@ -94,11 +73,13 @@ export class WhisperModel implements TranscriptionModel {
       audio.sampleRate === 16_000
         ? audio.samples
         : resample(audio.samples, audio.sampleRate, 16_000);
-    return transcribeWhisper(
-      { runtime: this.runtime, tokenizer: this.tokenizer },
-      samples,
-      options,
-    );
+    const parts = { runtime: this.runtime, tokenizer: this.tokenizer };
+    if (options.vad) {
+      return transcribeSpeechWithVad(samples, options, this.vad, (chunk, chunkOptions) =>
+        transcribeWhisper(parts, chunk, chunkOptions),
+      );
+    }
+    return transcribeWhisper(parts, samples, options);
   }
 
   async detectLanguage(audio: PcmAudio): Promise<LanguageDetection> {

@@ -69,6 +69,11 @@ export class PassLedger {
     ];
   }
 
+  /** The most recent window id of `pass` (0 before any). */
+  latestId(pass: PassName): number {
+    return Math.max(0, this.next[pass] - 1);
+  }
+
   snapshot(): Record<PassName, PassCounts> {
     return { draft: { ...this.counts.draft }, confirm: { ...this.counts.confirm } };
   }

@@ -6,6 +6,7 @@
  */
 import { asyncScheduler, type SchedulerLike } from 'rxjs';
 import { WHISPER_SAMPLE_RATE } from '../dsp/whisper-mel.js';
+import { InvalidRequestError } from '../errors.js';
 import { LiveAudioBuffer } from './audio-buffer.js';
 import type { EndpointDetector, EndpointEvent } from './endpoints.js';
 import type { LiveEvent, LiveEventPayload } from './events.js';
@@ -20,6 +21,7 @@ import { errorPayload, PassLedger, round } from './pass-ledger.js';
 import { runPass } from './pass-runner.js';
 import { SessionHeader } from './session-header.js';
 import type { ConfirmRequest, DraftRequest, SessionNote } from './session-notes.js';
+import { StateWaiters } from './state-waiters.js';
 import type { HypothesisWord } from './words.js';
 
 const RATE = WHISPER_SAMPLE_RATE;
@@ -27,6 +29,8 @@ const RATE = WHISPER_SAMPLE_RATE;
 const FORCE_HOLD_S = 1;
 /** Less audio than this (0.1 s) is not worth a pass. */
 const MIN_PASS_SAMPLES = RATE / 10;
+/** How far past `maxBufferS` the buffer may grow while a pass catches up before audio is shed. */
+const OVERLOAD_MARGIN_S = 5;
 
 /** A failure of the endpoint detector, told apart from a failure of the audio source. */
 class DetectorFailure {
@@ -51,7 +55,7 @@ export class LiveSession {
   private queuedConfirms = 0;
   /** The utterance fusion is working on. */
   private fusionUtterance: number | null = null;
-  private waiters: Array<() => void> = [];
+  private readonly waiters = new StateWaiters();
 
   constructor(private readonly options: LiveOptions) {
     this.timing = resolveTiming(options);
@@ -86,7 +90,7 @@ export class LiveSession {
   /** Stops passes in flight and releases the detector. */
   close(): void {
     this.abort.abort();
-    this.notify();
+    this.waiters.cancel();
     this.detector?.close?.();
   }
 
@@ -117,8 +121,12 @@ export class LiveSession {
     } else if (!this.open && this.nextUtterance === 0) {
       this.openUtterance(this.buffer.start, notes);
     }
-    if (this.open) this.requestPasses(notes);
-    else this.buffer.trimTo(this.buffer.end - (this.timing.preRollMs * RATE) / 1000);
+    if (this.open) {
+      this.shedOverload(notes);
+      this.requestPasses(notes);
+    } else {
+      this.buffer.trimTo(this.buffer.end - (this.timing.preRollMs * RATE) / 1000);
+    }
     this.options.onStats?.(this.stats());
     return notes;
   }
@@ -154,7 +162,7 @@ export class LiveSession {
     const { id, utterance, end } = request;
     const current = () => this.open?.id === utterance && this.fusionUtterance === utterance;
     // A new utterance's drafts wait until the previous utterance's final is out.
-    if (!current()) await this.until(() => current() || this.open?.id !== utterance);
+    if (!current()) await this.waiters.until(() => current() || this.open?.id !== utterance);
     const start = Math.max(
       Math.round(this.fusion.commitCursor * RATE),
       this.segmentStart,
@@ -203,7 +211,7 @@ export class LiveSession {
     if (this.fusionUtterance !== utterance) {
       this.fusion.beginUtterance(utterance, start / RATE);
       this.fusionUtterance = utterance;
-      this.notify();
+      this.waiters.changed();
     }
     const payloads: LiveEventPayload[] = [];
     const words = await this.confirmWords(request, id, start, payloads);
@@ -259,6 +267,39 @@ export class LiveSession {
       }
       return null;
     }
+  }
+
+  /**
+   * When passes cannot keep up (the buffer has outgrown `maxBufferS` by the margin while the
+   * confirm pass still works on older audio), the oldest unconfirmed audio is skipped, and said
+   * so with an `overloaded` error, rather than letting memory and pass cost grow without bound.
+   */
+  private shedOverload(notes: SessionNote[]): void {
+    const open = this.open;
+    const head = this.buffer.end;
+    if (!open || head - this.segmentStart <= (this.timing.maxBufferS + OVERLOAD_MARGIN_S) * RATE) {
+      return;
+    }
+    const resume = head - this.timing.maxBufferS * RATE;
+    const skippedS = (resume - Math.max(this.segmentStart, this.fusion.commitCursor * RATE)) / RATE;
+    const payloads: LiveEventPayload[] = [
+      errorPayload(
+        new InvalidRequestError(
+          'overloaded',
+          `Transcription is falling behind the audio: ${skippedS.toFixed(1)} s were skipped without a transcript.`,
+        ),
+        'confirm',
+        false,
+      ),
+    ];
+    if (this.fusionUtterance === open.id) {
+      const window = this.ledger.latestId('confirm');
+      payloads.push(...this.fusion.finishSegment(window, 'segment'));
+      payloads.push(...this.fusion.advanceTo(window, resume / RATE));
+    }
+    this.segmentStart = resume;
+    this.buffer.trimTo(resume);
+    notes.push({ kind: 'events', payloads });
   }
 
   /** Closes the segment at the commit cursor once the buffer is long (or, if full, further). */
@@ -346,7 +387,7 @@ export class LiveSession {
         audio: this.buffer.slice(this.segmentStart, end),
       },
     });
-    this.notify();
+    this.waiters.changed();
   }
 
   private requestPasses(notes: SessionNote[]): void {
@@ -384,21 +425,6 @@ export class LiveSession {
     if (this.pendingFinals > 0 || !open || this.fusionUtterance === open.id) return;
     this.fusion.beginUtterance(open.id, this.segmentStart / RATE);
     this.fusionUtterance = open.id;
-    this.notify();
-  }
-
-  private until(condition: () => boolean): Promise<void> {
-    if (condition() || this.abort.signal.aborted) return Promise.resolve();
-    return new Promise((resolve) => {
-      const check = () => {
-        if (condition() || this.abort.signal.aborted) resolve();
-        else this.waiters.push(check);
-      };
-      this.waiters.push(check);
-    });
-  }
-
-  private notify(): void {
-    for (const waiter of this.waiters.splice(0)) waiter();
+    this.waiters.changed();
   }
 }

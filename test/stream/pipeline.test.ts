@@ -201,6 +201,37 @@ describe('live pipeline on scripted engines', () => {
     }
   });
 
+  test('when passes cannot keep up, the oldest audio is skipped with an overloaded error and memory stays bounded', async () => {
+    const script = SpeechScript.build(
+      Array.from({ length: 150 }, (_, i) => `w${i}`),
+      { wordMs: 300, gapMs: 100 },
+    );
+    let peakBufferS = 0;
+    const { events, facts } = await runLive({
+      script,
+      detector: false,
+      confirm: { costMs: () => 20_000 },
+      options: {
+        trimAfterS: 5,
+        maxBufferS: 10,
+        onStats: (stats) => {
+          peakBufferS = Math.max(peakBufferS, stats.bufferS);
+        },
+      },
+    });
+    const overloads = ofType(events, 'error').filter((e) => e.error.code === 'overloaded');
+    expect(overloads.length).toBeGreaterThan(0);
+    expect(overloads.every((e) => !e.fatal && e.error.status === 429)).toBe(true);
+    // maxBufferS plus the 5 s margin, plus one chunk.
+    expect(peakBufferS).toBeLessThanOrEqual(15.1);
+    // What was transcribed is spoken words in order: skipped audio loses words, never invents them.
+    const heard = facts.finalText.trim().split(' ');
+    expect(heard.length).toBeGreaterThan(0);
+    const order = heard.map((word) => Number(word.slice(1)));
+    expect([...order].sort((a, b) => a - b)).toEqual(order);
+    expect(new Set(order).size).toBe(order.length);
+  });
+
   test('a draft pass that fails is reported and the session goes on', async () => {
     let calls = 0;
     const { events, facts, script } = await runLive({

@@ -1,0 +1,87 @@
+/**
+ * Starts a real Earshot server on 127.0.0.1 (a free port) around test models, with its log
+ * lines captured, and stops it after the test file.
+ */
+import { Writable } from 'node:stream';
+import type { TranscriptionModel } from '../../src/asr/types.js';
+import { type Config, loadConfig } from '../../src/config/index.js';
+import { ModelError } from '../../src/errors.js';
+import { createLogger } from '../../src/logging.js';
+import { buildServer, type EarshotServer } from '../../src/server/app.js';
+import type { Clock } from '../../src/server/clock.js';
+import { type ModelLoader, ModelRegistry } from '../../src/server/model-registry.js';
+
+export interface TestServerOptions {
+  /** Server settings (the rest are defaults). */
+  server?: Partial<Config['server']>;
+  audio?: Partial<Config['audio']>;
+  /** Models by id; the first is the default model unless `server.defaultModel` says otherwise. */
+  models: Record<string, TranscriptionModel | (() => Promise<TranscriptionModel>)>;
+  clock?: Clock;
+}
+
+export interface TestServer {
+  url: string;
+  server: EarshotServer;
+  registry: ModelRegistry;
+  /** Every log line written so far, parsed. */
+  logs: Array<Record<string, unknown>>;
+  /** The raw log text, to check that no content leaked into it. */
+  logText(): string;
+  close(): Promise<void>;
+}
+
+export async function startServer(options: TestServerOptions): Promise<TestServer> {
+  const ids = Object.keys(options.models);
+  const defaultModel = options.server?.defaultModel ?? (ids[0] as string);
+  const { config } = loadConfig({
+    env: {},
+    cwd: '/nonexistent',
+    overrides: {
+      log: { level: 'info' },
+      server: { defaultModel, models: ids.filter((id) => id !== defaultModel), ...options.server },
+      ...(options.audio ? { audio: options.audio } : {}),
+    },
+  });
+  const chunks: string[] = [];
+  const sink = new Writable({
+    write(chunk, _encoding, done) {
+      chunks.push(String(chunk));
+      done();
+    },
+  });
+  const logger = createLogger(config, sink);
+  const loader: ModelLoader = async (id) => {
+    const entry = options.models[id];
+    if (!entry) throw new ModelError('model_not_found', `No test model "${id}".`);
+    return typeof entry === 'function' ? entry() : entry;
+  };
+  const registry = new ModelRegistry({
+    defaultModel: config.server.defaultModel,
+    models: config.server.models,
+    aliases: config.server.modelAliases,
+    loader,
+    ...(options.clock ? { clock: options.clock } : {}),
+  });
+  const server = await buildServer({
+    config,
+    logger,
+    models: registry,
+    ...(options.clock ? { clock: options.clock } : {}),
+  });
+  const url = await server.listen({ host: '127.0.0.1', port: 0 });
+  return {
+    url,
+    server,
+    registry,
+    get logs() {
+      return chunks
+        .join('')
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => JSON.parse(line) as Record<string, unknown>);
+    },
+    logText: () => chunks.join(''),
+    close: () => server.close(1),
+  };
+}

@@ -3,6 +3,7 @@ import { EarshotError, toEarshotError } from '../errors.js';
 import { VERSION } from '../version.js';
 import { registerAudioCommands } from './commands/audio.js';
 import { registerConfigCommand } from './commands/config.js';
+import { registerServeCommand } from './commands/serve.js';
 import { type CliContext, contextFrom, examples } from './context.js';
 
 export interface CliIo {
@@ -34,6 +35,7 @@ export function createProgram(io: CliIo): Command {
     .addHelpText(
       'after',
       examples([
+        'earshot serve',
         'earshot audio info recording.m4a',
         'earshot config --explain',
         'earshot <command> --help',
@@ -42,6 +44,7 @@ export function createProgram(io: CliIo): Command {
   const context = (command: Command): CliContext => contextFrom(command, io, io.env);
   registerConfigCommand(program, context);
   registerAudioCommands(program, context);
+  registerServeCommand(program, context);
   return program;
 }
 

@@ -60,18 +60,26 @@ export class Gate {
 }
 
 export interface ScriptedModelOptions {
-  /** The sentence heard in every 30-second window. */
+  /** The sentence heard in every 30-second window (from 0 to 2 s). */
   sentence?: string;
+  /** Instead of one sentence: segments `[start, end, text]` heard in every window. */
+  segments?: ReadonlyArray<readonly [number, number, string]>;
   /** Language the model "hears" when asked to detect it. */
   language?: string;
   gate?: Gate;
 }
 
-/** A script that answers language detection with `language` and plays `sentence` per window. */
-export function sentenceScript(sentence: string, language: string, seconds = 2): Script {
-  const text = tokenizer.encode(` ${sentence}`);
+/** A script that answers language detection with `language` and plays `segments` per window. */
+export function segmentScript(
+  segments: ReadonlyArray<readonly [number, number, string]>,
+  language: string,
+): Script {
   const ts = (s: number) => tokenizer.timestampBegin + Math.round(s / 0.02);
-  const tokens = [ts(0), ...text, ts(seconds)];
+  const tokens = segments.flatMap(([start, end, text]) => [
+    ts(start),
+    ...tokenizer.encode(` ${text}`),
+    ts(end),
+  ]);
   const languageToken = tokenizer.languageToken(language) as number;
   return (context) => {
     if (context.prefix.length === 1) return { [languageToken]: 10 };
@@ -93,11 +101,15 @@ export class ScriptedWhisperModel implements TranscriptionModel {
     readonly modelId: string,
     private readonly options: ScriptedModelOptions = {},
   ) {
-    this.sentence = options.sentence ?? 'Hello world, this is a test.';
+    this.sentence =
+      options.sentence ??
+      options.segments?.map(([, , text]) => text).join(' ') ??
+      'Hello world, this is a test.';
   }
 
   private script(): Script {
-    return sentenceScript(this.sentence, this.options.language ?? 'en');
+    const segments = this.options.segments ?? [[0, 2, this.sentence] as const];
+    return segmentScript(segments, this.options.language ?? 'en');
   }
 
   async transcribe(audio: PcmAudio, options: TranscribeOptions = {}): Promise<TranscriptionResult> {

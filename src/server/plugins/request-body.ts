@@ -21,9 +21,24 @@ async function readMultipart(request: FastifyRequest, fileFields: readonly strin
     throw new InvalidRequestError(
       'unsupported_media_type',
       `Send the request as multipart/form-data with the audio in a "${fileFields[0]}" field.`,
-      { details: { param: fileFields[0] } },
     );
   }
+  try {
+    const { body, uploads } = await readParts(request, fileFields);
+    request.body = body;
+    request.uploads = uploads;
+  } catch (error) {
+    // Limits come with their own status (413); anything else is a malformed body.
+    if ((error as { statusCode?: number }).statusCode !== undefined) throw error;
+    throw new InvalidRequestError(
+      'invalid_request',
+      `The multipart body could not be read: ${(error as Error).message}.`,
+      { cause: error },
+    );
+  }
+}
+
+async function readParts(request: FastifyRequest, fileFields: readonly string[]) {
   const body: Record<string, string | string[]> = {};
   const uploads: Record<string, Upload> = {};
   const add = (name: string, value: string) => {
@@ -48,8 +63,7 @@ async function readMultipart(request: FastifyRequest, fileFields: readonly strin
       add(part.fieldname, String(part.value));
     }
   }
-  request.body = body;
-  request.uploads = uploads;
+  return { body, uploads };
 }
 
 function invalidUtf8(name: string, where: string): InvalidRequestError {

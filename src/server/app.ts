@@ -117,6 +117,15 @@ export async function buildServer(
       await module.register(scope.withTypeProvider<TypeBoxTypeProvider>(), { context });
     });
   }
+  // While shutting down, a response that ends leaves its keep-alive connection open, which
+  // would keep the server from closing: such connections are told to close, and closed.
+  let closing = false;
+  app.addHook('onSend', async (_request, reply) => {
+    if (closing) reply.header('connection', 'close');
+  });
+  app.addHook('onResponse', async () => {
+    if (closing) setImmediate(() => app.server.closeIdleConnections());
+  });
   app.addHook('onClose', async () => {
     await models.close();
   });
@@ -142,6 +151,7 @@ export async function buildServer(
           ),
         graceS * 1000,
       );
+      closing = true;
       try {
         await app.close();
       } finally {

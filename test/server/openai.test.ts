@@ -211,6 +211,24 @@ describe('OpenAI translations through the openai client', () => {
   });
 });
 
+describe('OpenAI translations over plain HTTP', () => {
+  it('ignores fields translations do not have (stream, include[])', async () => {
+    const form = new FormData();
+    form.append('file', new Blob([clip]), 'clip.wav');
+    form.append('stream', 'true');
+    form.append('include[]', 'logprobs');
+    const response = await fetch(`${server.url}/v1/audio/translations`, {
+      method: 'POST',
+      body: form,
+    });
+    expect(response.headers.get('content-type')).toBe('application/json; charset=utf-8');
+    expect(await response.json()).toEqual({
+      text: SENTENCE,
+      usage: { type: 'duration', seconds: 2 },
+    });
+  });
+});
+
 describe('OpenAI models through the openai client', () => {
   it('lists the models and aliases, and retrieves one', async () => {
     const ids = [];

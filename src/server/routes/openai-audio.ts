@@ -20,6 +20,16 @@ import {
 
 type Body = Static<typeof TranscriptionBody>;
 
+/**
+ * The fields a translation takes, and no others: translations have no language, timestamp
+ * granularities, log-probabilities or streaming in OpenAI's API, and fields outside a route's
+ * schema are not validated, so they must not be read.
+ */
+function translationFields(body: Static<typeof TranslationBody>): Body {
+  const { file, model, prompt, response_format, temperature, hotwords, beam_size } = body;
+  return { file, model, prompt, response_format, temperature, hotwords, beam_size };
+}
+
 /** OpenAI's temperature: 0 means "start greedy, fall back upwards"; t > 0 falls back from t. */
 function temperatureSchedule(temperature: number | undefined): number[] | undefined {
   if (temperature === undefined || temperature === 0) return undefined;
@@ -186,7 +196,7 @@ export const openAiAudioRoutes: RouteModule = {
         },
       },
       async (request, reply) => {
-        await handle(context, request, reply, 'translate', request.body);
+        await handle(context, request, reply, 'translate', translationFields(request.body));
         return reply;
       },
     );

@@ -44,6 +44,12 @@ export const errorCatalogue = {
   model_corrupt: { status: 500, retryable: false },
   model_contract_mismatch: { status: 500, retryable: false },
   model_load_failed: { status: 500, retryable: true },
+  // Speech synthesis
+  speech_text_empty: { status: 400, retryable: false },
+  speech_text_too_long: { status: 400, retryable: false },
+  speech_voice_not_found: { status: 400, retryable: false },
+  speech_speed_out_of_range: { status: 400, retryable: false },
+  speech_synthesis_failed: { status: 500, retryable: true },
   // External tools
   ffmpeg_not_found: { status: 500, retryable: false },
   ffmpeg_failed: { status: 500, retryable: true },
@@ -141,6 +147,13 @@ export class AudioEncodeError extends EarshotError {
 /** A model could not be found, fetched, verified or loaded. */
 export class ModelError extends EarshotError {
   constructor(code: CodesOf<'model_'>, message: string, options?: EarshotErrorOptions) {
+    super(code, message, options);
+  }
+}
+
+/** A speech synthesis request was invalid, or the engine failed to speak it. */
+export class SpeechError extends EarshotError {
+  constructor(code: CodesOf<'speech_'>, message: string, options?: EarshotErrorOptions) {
     super(code, message, options);
   }
 }

@@ -69,6 +69,7 @@ export {
   spectrogram,
   stftFrameCount,
 } from './dsp/stft.js';
+export { type TimeStretchOptions, timeStretch } from './dsp/time-stretch.js';
 export {
   type LogMelOptions,
   logMelSpectrogram,
@@ -92,6 +93,7 @@ export {
   errorCatalogue,
   InvalidRequestError,
   ModelError,
+  SpeechError,
   toEarshotError,
 } from './errors.js';
 export { type SubtitleCue, type SubtitleOptions, subtitleCues } from './formats/subtitles.js';
@@ -143,4 +145,44 @@ export type {
   ServerDependencies,
   Upload,
 } from './server/types.js';
+export {
+  ESPEAK_RATE,
+  ESPEAK_SAMPLE_RATE,
+  type EspeakModelOptions,
+  EspeakSpeechModel,
+} from './tts/espeak/engine.js';
+export { type EspeakRunResult, EspeakRuntime, sharedEspeakRuntime } from './tts/espeak/runtime.js';
+export {
+  createSpeechModel,
+  OPENAI_SPEECH_MODELS,
+  type SpeechEngineContext,
+  type SpeechEngineDefinition,
+  speechEngines,
+  speechModelNames,
+} from './tts/registry.js';
+export type {
+  SpeechModel,
+  SpeechModelCallOptions,
+  SpeechModelResult,
+  SpeechVoice,
+  SpeechWarning,
+} from './tts/speech-model.js';
+export {
+  checkSpeechFormat,
+  DEFAULT_MAX_INPUT_CHARS,
+  type EncodedSpeechOptions,
+  planSpeech,
+  SPEECH_SPEED_RANGE,
+  type SpeechChunk,
+  type SpeechOptions,
+  type SpeechPlan,
+  type SpeechResult,
+  speakPlan,
+  synthesize,
+  synthesizeEncoded,
+  synthesizeStream,
+} from './tts/synthesize.js';
+export type { Abbreviation, LanguageRules } from './tts/text/language.js';
+export { languageRules, normalizeText, textLanguages } from './tts/text/normalize.js';
+export { type PrepareTextOptions, prepareText } from './tts/text/prepare.js';
 export { VERSION } from './version.js';

@@ -9,6 +9,8 @@ export interface CliContext {
   logger: Logger;
   stdout: NodeJS.WritableStream & { isTTY?: boolean };
   stderr: NodeJS.WritableStream & { isTTY?: boolean };
+  /** Piped input; commands fall back to `process.stdin`. */
+  stdin?: NodeJS.ReadableStream & { isTTY?: boolean };
 }
 
 export interface GlobalOptions {
@@ -19,7 +21,7 @@ export interface GlobalOptions {
 /** Builds the context from the root command's options; commands call it inside their action. */
 export function contextFrom(
   command: Command,
-  io: Pick<CliContext, 'stdout' | 'stderr'>,
+  io: Pick<CliContext, 'stdout' | 'stderr' | 'stdin'>,
   env: NodeJS.ProcessEnv,
 ): CliContext {
   const options = command.optsWithGlobals<GlobalOptions>();

@@ -4,12 +4,15 @@ import { VERSION } from '../version.js';
 import { registerAudioCommands } from './commands/audio.js';
 import { registerConfigCommand } from './commands/config.js';
 import { registerServeCommand } from './commands/serve.js';
+import { registerSpeakCommand } from './commands/speak.js';
 import { type CliContext, contextFrom, examples } from './context.js';
 
 export interface CliIo {
   stdout: NodeJS.WritableStream & { isTTY?: boolean };
   stderr: NodeJS.WritableStream & { isTTY?: boolean };
   env: NodeJS.ProcessEnv;
+  /** Where "-" and piped input are read from; default `process.stdin`. */
+  stdin?: NodeJS.ReadableStream & { isTTY?: boolean };
 }
 
 /** Builds the `earshot` command tree. Each capability registers its commands here. */
@@ -37,6 +40,7 @@ export function createProgram(io: CliIo): Command {
       examples([
         'earshot serve',
         'earshot audio info recording.m4a',
+        'earshot speak "Hello there." -o hello.mp3',
         'earshot config --explain',
         'earshot <command> --help',
       ]),
@@ -45,6 +49,7 @@ export function createProgram(io: CliIo): Command {
   registerConfigCommand(program, context);
   registerAudioCommands(program, context);
   registerServeCommand(program, context);
+  registerSpeakCommand(program, context);
   return program;
 }
 

@@ -224,6 +224,27 @@ export const settings = {
         'On SIGINT/SIGTERM, how long requests in progress may take to finish before they are cancelled.',
     }),
   },
+  tts: {
+    engine: setting({
+      env: 'EARSHOT_TTS_ENGINE',
+      default: 'espeak-ng',
+      parse: string({ nonEmpty: true }),
+      description:
+        'Speech engine used when a request names none, or names an OpenAI model (tts-1, tts-1-hd, gpt-4o-mini-tts).',
+    }),
+    voice: setting({
+      env: 'EARSHOT_TTS_VOICE',
+      default: null as string | null,
+      parse: optionalString(),
+      description: "Voice used when a request names none. Default: the engine's own default.",
+    }),
+    maxInputChars: setting({
+      env: 'EARSHOT_TTS_MAX_INPUT_CHARS',
+      default: 4096,
+      parse: integer({ min: 1, max: 1_000_000 }),
+      description: 'Longest text one speech request may hold, in characters (OpenAI allows 4096).',
+    }),
+  },
 } as const;
 
 export type Settings = typeof settings;

@@ -39,6 +39,7 @@ export const errorCatalogue = {
   model_offline: { status: 503, retryable: false },
   model_unauthorized: { status: 401, retryable: false },
   model_download_failed: { status: 502, retryable: true },
+  model_hub_unreachable: { status: 503, retryable: true },
   model_checksum_mismatch: { status: 502, retryable: true },
   model_file_missing: { status: 500, retryable: false },
   model_corrupt: { status: 500, retryable: false },

@@ -107,13 +107,37 @@ export {
   writeTranscript,
 } from './formats/writers.js';
 export { createLogger, type Logger } from './logging.js';
+export type { CachedModel } from './models/cache-layout.js';
 export { checkContract, type ModelContract, type TensorSpec } from './models/contract.js';
+export { DTYPE_SUFFIXES, DTYPES, type Dtype, parseDtype } from './models/dtypes.js';
+export {
+  guessKind,
+  MODEL_KIND_NAMES,
+  MODEL_KINDS,
+  type ModelFileSpec,
+  type ModelFiles,
+  type ModelKind,
+  type ModelKindSpec,
+  type ModelRole,
+} from './models/model-kinds.js';
+export { type ModelRef, parseModelRef } from './models/model-ref.js';
+export { acquireModelSession, contractFor } from './models/model-sessions.js';
+export {
+  ModelStore,
+  type ModelStoreOptions,
+  modelStoreOptions,
+  type ResolvedModel,
+  type ResolveOptions,
+  resolveModel,
+} from './models/model-store.js';
+export { type DownloadEvent, type DownloadListener, logDownloads } from './models/progress.js';
 export {
   type SessionLease,
   SessionPool,
   type SessionPoolOptions,
   sessionPoolOptions,
 } from './models/session-pool.js';
+export { WHISPER_DECODER_CONTRACT, WHISPER_ENCODER_CONTRACT } from './models/whisper-contracts.js';
 export { Admission, type AdmissionOptions, type AdmissionState } from './server/admission.js';
 export {
   type BuildServerOptions,

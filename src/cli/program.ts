@@ -3,6 +3,7 @@ import { EarshotError, toEarshotError } from '../errors.js';
 import { VERSION } from '../version.js';
 import { registerAudioCommands } from './commands/audio.js';
 import { registerConfigCommand } from './commands/config.js';
+import { registerModelsCommands } from './commands/models.js';
 import { registerServeCommand } from './commands/serve.js';
 import { registerSpeakCommand } from './commands/speak.js';
 import { type CliContext, contextFrom, examples } from './context.js';
@@ -50,6 +51,7 @@ export function createProgram(io: CliIo): Command {
   registerAudioCommands(program, context);
   registerServeCommand(program, context);
   registerSpeakCommand(program, context);
+  registerModelsCommands(program, context);
   return program;
 }
 

@@ -93,6 +93,13 @@ export const settings = {
       parse: boolean(),
       description: 'Never download: models must already be in the cache or in a local folder.',
     }),
+    timeoutS: setting({
+      env: 'EARSHOT_HUB_TIMEOUT_S',
+      default: 10,
+      parse: integer({ min: 1, max: 3600 }),
+      description:
+        'Seconds without any answer or data from the hub before a request is abandoned (an unreachable hub fails within this time).',
+    }),
     hfToken: setting({
       env: 'HF_TOKEN',
       default: null as string | null,

@@ -1,4 +1,4 @@
-import { copyFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { Tensor } from 'onnxruntime-node';
@@ -127,6 +127,32 @@ describe('SessionPool', () => {
     expect(error.message).toMatch(
       /It has inputs input \(float32 \[\?, \?\]\), state \(float32 \[2, \?, 128\]\), sr \(int64 \[\]\)/,
     );
+  });
+
+  it('explains how to fix a CUDA provider whose files are not installed', async () => {
+    const binaries = join(
+      dirname(require.resolve('onnxruntime-node')),
+      '..',
+      'bin',
+      'napi-v6',
+      process.platform,
+      process.arch,
+    );
+    const cuda = new SessionPool({
+      executionProvider: 'cuda',
+      intraOpThreads: 1,
+      interOpThreads: 1,
+      idleTtlS: 0,
+    });
+    pools.push(cuda);
+    if (existsSync(join(binaries, 'libonnxruntime_providers_cuda.so'))) {
+      // This machine has onnxruntime's CUDA files: the model must load on the GPU provider.
+      (await cuda.acquire(SILERO_V5, SILERO_CONTRACT)).release();
+      return;
+    }
+    const error = await modelError(cuda.acquire(SILERO_V5, SILERO_CONTRACT));
+    expect(error.code).toBe('model_load_failed');
+    expect(error.message).toContain('EARSHOT_EXECUTION_PROVIDER=cpu');
   });
 
   it('reports wrong element types and ranks', async () => {

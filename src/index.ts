@@ -16,12 +16,7 @@ export type {
   TranscriptionTask,
   TranscriptionWord,
 } from './asr/types.js';
-export {
-  type WhisperDtype,
-  WhisperModel,
-  type WhisperModelFiles,
-  whisperFilesIn,
-} from './asr/whisper/whisper-model.js';
+export { WhisperModel } from './asr/whisper/whisper-model.js';
 export {
   AUDIO_OUTPUT_FORMATS,
   type AudioOutputFormat,
@@ -147,11 +142,7 @@ export {
 export { type Clock, systemClock } from './server/clock.js';
 export { type HttpError, toHttpError } from './server/http-errors.js';
 export { ServerMetrics } from './server/metrics.js';
-export {
-  modelFolder,
-  type WhisperFolderLoaderOptions,
-  whisperFolderLoader,
-} from './server/model-loader.js';
+export { type StoreModelLoaderOptions, storeModelLoader } from './server/model-loader.js';
 export {
   DEFAULT_MODEL_ALIASES,
   type ModelInfo,

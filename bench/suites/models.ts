@@ -6,9 +6,6 @@
  * onnxruntime on a MatMul of the encoder's feed-forward shape, gives the FLOP floor: the time the
  * encoder's arithmetic alone would take at that rate.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { InferenceSession, Tensor } from 'onnxruntime-node';
 import { acquireModelSession } from '../../src/models/model-sessions.js';
 import { ModelStore } from '../../src/models/model-store.js';
@@ -16,18 +13,12 @@ import { SessionPool } from '../../src/models/session-pool.js';
 import { encodeModel, Graph } from '../../test/fixtures/onnx/graph.js';
 import { Rng } from '../../test/fixtures/onnx/random.js';
 import { float32 } from '../../test/fixtures/onnx/tensor.js';
-import {
-  encoderFlops,
-  FIXTURE_GENERATOR_VERSION,
-  WHISPER_DIMS,
-  type WhisperSize,
-  writeWhisperFixture,
-} from '../../test/fixtures/whisper/index.js';
+import { encoderFlops, WHISPER_DIMS, type WhisperSize } from '../../test/fixtures/whisper/index.js';
+import { BENCH_FIXTURES, whisperFixtureFolder } from '../lib/fixtures.js';
 import { alternate, compare, formatMs } from '../lib/harness.js';
 import { round, type Summary } from '../lib/stats.js';
 import type { BenchSuite } from '../run.js';
 
-const FIXTURES = fileURLToPath(new URL('../fixtures/', import.meta.url));
 const DTYPES = ['fp32', 'q8'] as const;
 const POOL_OPTIONS = {
   executionProvider: 'cpu' as const,
@@ -35,24 +26,6 @@ const POOL_OPTIONS = {
   interOpThreads: 1,
   idleTtlS: 0,
 };
-
-/** The fixture folder for a size, written by `npm run fixtures` or here when missing. */
-function fixtureFolder(size: WhisperSize): string {
-  const folder = join(FIXTURES, `whisper-${size}`);
-  const configPath = join(folder, 'config.json');
-  const config = existsSync(configPath) ? JSON.parse(readFileSync(configPath, 'utf8')) : {};
-  const complete =
-    config.d_model === WHISPER_DIMS[size].dModel &&
-    config.earshot_fixture?.generator === FIXTURE_GENERATOR_VERSION &&
-    ['encoder_model.onnx', 'encoder_model_quantized.onnx'].every((file) =>
-      existsSync(join(folder, 'onnx', file)),
-    );
-  if (!complete) {
-    console.log(`  writing ${size} fixture to ${folder} …`);
-    writeWhisperFixture(folder, { dims: size, dtypes: DTYPES, seed: 1 });
-  }
-  return folder;
-}
 
 /** fp32 GFLOP/s of onnxruntime's MatMul on [1500, d] × [d, 4d], the encoder's largest product. */
 async function matmulRate(d: number, rounds: number) {
@@ -93,9 +66,9 @@ export const suite: BenchSuite = {
     const features = new Tensor('float32', new Rng(3).weights(80 * 3000, 1), [1, 80, 3000]);
 
     for (const size of sizes) {
-      const folder = fixtureFolder(size);
+      const folder = whisperFixtureFolder(size);
       const store = new ModelStore({
-        dir: FIXTURES,
+        dir: BENCH_FIXTURES,
         hubUrl: 'http://127.0.0.1:9',
         offline: true,
         token: null,

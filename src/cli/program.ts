@@ -6,6 +6,7 @@ import { registerConfigCommand } from './commands/config.js';
 import { registerModelsCommands } from './commands/models.js';
 import { registerServeCommand } from './commands/serve.js';
 import { registerSpeakCommand } from './commands/speak.js';
+import { registerTranscribeCommand } from './commands/transcribe.js';
 import { type CliContext, contextFrom, examples } from './context.js';
 
 export interface CliIo {
@@ -52,6 +53,7 @@ export function createProgram(io: CliIo): Command {
   registerServeCommand(program, context);
   registerSpeakCommand(program, context);
   registerModelsCommands(program, context);
+  registerTranscribeCommand(program, context);
   return program;
 }
 

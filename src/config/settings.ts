@@ -5,6 +5,7 @@
  * README's table all read this one table.
  */
 import envPaths from 'env-paths';
+import { DTYPES, type Dtype } from '../models/dtypes.js';
 import {
   boolean,
   integer,
@@ -31,6 +32,8 @@ export interface Setting<T> {
 function setting<T>(definition: Setting<T>): Setting<T> {
   return definition;
 }
+
+const DTYPES_LIST = DTYPES as readonly Dtype[] as readonly [Dtype, ...Dtype[]];
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -106,6 +109,22 @@ export const settings = {
       parse: optionalString(),
       description: 'Access token sent to the hub for gated or private models.',
       secret: true,
+    }),
+  },
+  asr: {
+    model: setting({
+      env: 'EARSHOT_ASR_MODEL',
+      default: 'onnx-community/whisper-base',
+      parse: string({ nonEmpty: true }),
+      description:
+        'Default speech recognition model: a hub id (`onnx-community/whisper-small`, optional `@revision`) or a local folder in the same layout.',
+    }),
+    dtype: setting({
+      env: 'EARSHOT_ASR_DTYPE',
+      default: 'q8' as Dtype,
+      parse: oneOf(DTYPES_LIST),
+      description:
+        'Weight format of the default model (fp32, fp16, q8 = 8-bit and fastest on CPU, int8, uint8, q4, q4f16, bnb4).',
     }),
   },
   onnx: {
@@ -202,26 +221,19 @@ export const settings = {
       description:
         'Requests per minute allowed per API key (per client address without keys), as a token bucket; 0: no limit.',
     }),
-    defaultModel: setting({
-      env: 'EARSHOT_DEFAULT_MODEL',
-      default: 'onnx-community/whisper-base',
-      parse: string({ nonEmpty: true }),
-      description:
-        'Transcription model used when a request names none, or names `whisper-1`: a model id in the models folder, or a local folder.',
-    }),
     models: setting({
       env: 'EARSHOT_MODELS',
       default: [] as string[],
       parse: list(),
       description:
-        'Further models clients may choose per request (model ids or local folders); `/ready` checks that each can be loaded.',
+        'Further models clients may choose per request besides `asr.model` (hub ids or local folders); `/ready` checks that each can be loaded.',
     }),
     modelAliases: setting({
       env: 'EARSHOT_MODEL_ALIASES',
       default: {} as Record<string, string>,
       parse: mapping(),
       description:
-        'Extra model names, as `alias=model` pairs. `whisper-1`, `gpt-4o-transcribe` and `gpt-4o-mini-transcribe` always name the default model unless set here.',
+        'Extra model names, as `alias=model` pairs. `whisper-1`, `gpt-4o-transcribe` and `gpt-4o-mini-transcribe` name the default model (`asr.model`) unless set here.',
     }),
     shutdownGraceS: setting({
       env: 'EARSHOT_SHUTDOWN_GRACE_S',

@@ -1,16 +1,11 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { WhisperTokenizer } from '../../src/asr/tokenizer/whisper-tokenizer.js';
 import { transcribeWhisper } from '../../src/asr/transcribe.js';
 import type { TranscribeOptions } from '../../src/asr/types.js';
-import { SHARED_DATA } from '../helpers/paths.js';
 import { type Script, type ScriptContext, ScriptedRuntime } from '../helpers/scripted-whisper.js';
 import { noise } from '../helpers/signals.js';
+import { whisperTokenizer } from '../helpers/whisper-tokenizer.js';
 
-const tokenizer = new WhisperTokenizer(
-  JSON.parse(readFileSync(join(SHARED_DATA, 'whisper-tiny-config', 'tokenizer.json'), 'utf8')),
-);
+const tokenizer = whisperTokenizer();
 const { eot, timestampBegin, transcribe: TRANSCRIBE, sot, sotPrev } = tokenizer;
 const ts = (seconds: number) => timestampBegin + Math.round(seconds / 0.02);
 const word = (text: string) => {

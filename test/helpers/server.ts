@@ -15,8 +15,9 @@ export interface TestServerOptions {
   /** Server settings (the rest are defaults). */
   server?: Partial<Config['server']>;
   audio?: Partial<Config['audio']>;
-  /** Models by id; the first is the default model unless `server.defaultModel` says otherwise. */
+  /** Models by id; the first is the default model (`asr.model`) unless `defaultModel` says otherwise. */
   models: Record<string, TranscriptionModel | (() => Promise<TranscriptionModel>)>;
+  defaultModel?: string;
   clock?: Clock;
 }
 
@@ -33,13 +34,14 @@ export interface TestServer {
 
 export async function startServer(options: TestServerOptions): Promise<TestServer> {
   const ids = Object.keys(options.models);
-  const defaultModel = options.server?.defaultModel ?? (ids[0] as string);
+  const defaultModel = options.defaultModel ?? (ids[0] as string);
   const { config } = loadConfig({
     env: {},
     cwd: '/nonexistent',
     overrides: {
       log: { level: 'info' },
-      server: { defaultModel, models: ids.filter((id) => id !== defaultModel), ...options.server },
+      asr: { model: defaultModel },
+      server: { models: ids.filter((id) => id !== defaultModel), ...options.server },
       ...(options.audio ? { audio: options.audio } : {}),
     },
   });
@@ -57,7 +59,7 @@ export async function startServer(options: TestServerOptions): Promise<TestServe
     return typeof entry === 'function' ? entry() : entry;
   };
   const registry = new ModelRegistry({
-    defaultModel: config.server.defaultModel,
+    defaultModel: config.asr.model,
     models: config.server.models,
     aliases: config.server.modelAliases,
     loader,

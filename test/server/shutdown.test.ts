@@ -77,6 +77,7 @@ describe('earshot serve', () => {
           ...process.env,
           EARSHOT_CONFIG: '',
           EARSHOT_MODELS_DIR: tempDir(),
+          EARSHOT_OFFLINE: '1',
           EARSHOT_LOG_LEVEL: 'info',
         },
         stdio: ['ignore', 'pipe', 'pipe'],
@@ -97,11 +98,11 @@ describe('earshot serve', () => {
     });
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(await (await fetch(`${url}/health`)).json()).toEqual({ status: 'ok' });
-    // No model is installed: the server runs but says it is not ready, and why.
+    // No model is installed and downloads are off: the server runs but is not ready, and says why.
     const ready = await fetch(`${url}/ready`);
     expect(ready.status).toBe(503);
     const body = (await ready.json()) as { models: Array<{ error: { code: string } }> };
-    expect(body.models[0]?.error.code).toBe('model_file_missing');
+    expect(body.models[0]?.error.code).toBe('model_offline');
     const exit = new Promise<number | null>((resolve) => child.on('exit', resolve));
     child.kill('SIGTERM');
     expect(await exit).toBe(0);

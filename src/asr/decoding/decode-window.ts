@@ -15,7 +15,7 @@ import {
   SuppressBlank,
   SuppressTokens,
 } from './logit-filters.js';
-import { argmax, logSoftmax, sample, seededRandom, topK } from './math.js';
+import { argmax, logSoftmax, logSumExp, sample, seededRandom, topK } from './math.js';
 
 /** Seconds per timestamp token: 30 s over 1500 encoder positions. */
 export const TIME_PRECISION = 0.02;
@@ -222,7 +222,7 @@ export class WindowDecoder {
               options.temperature === 0
                 ? argmax(filtered)
                 : sample(filtered, options.temperature, random);
-            const logprob = logSoftmax(filtered)[token] as number;
+            const logprob = (filtered[token] as number) - logSumExp(filtered);
             candidate.tokens.push(token);
             candidate.sumLogprob += logprob;
             candidate.tokenProbs.push(Math.exp(logprob));
@@ -250,9 +250,10 @@ export class WindowDecoder {
   ): { candidates: Candidate[]; sources: number[] } {
     const scored: Array<{ candidate: Candidate; source: number }> = [];
     live.forEach((candidate, row) => {
-      const logprobs = logSoftmax(rows[row] as Float32Array);
-      for (const token of topK(logprobs, beam + 1)) {
-        const logprob = logprobs[token] as number;
+      const logits = rows[row] as Float32Array;
+      const normaliser = logSumExp(logits);
+      for (const token of topK(logits, beam + 1)) {
+        const logprob = (logits[token] as number) - normaliser;
         scored.push({
           candidate: {
             tokens: [...candidate.tokens, token],

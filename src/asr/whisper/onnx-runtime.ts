@@ -7,7 +7,6 @@
  */
 import { type InferenceSession, Tensor } from 'onnxruntime-node';
 import { ModelError } from '../../errors.js';
-import type { ModelContract } from '../../models/contract.js';
 import type { SessionLease } from '../../models/session-pool.js';
 import { float16ToFloat32, float32ToFloat16 } from './float16.js';
 import type {
@@ -18,29 +17,6 @@ import type {
   WhisperDimensions,
   WhisperRuntime,
 } from './runtime.js';
-
-const FLOAT = ['float32', 'float16'] as const;
-
-export const WHISPER_ENCODER_CONTRACT: ModelContract = {
-  description: 'Whisper encoder',
-  inputs: [{ name: 'input_features', type: FLOAT, rank: 3 }],
-  outputs: [{ name: 'last_hidden_state', type: FLOAT, rank: 3 }],
-};
-
-export const WHISPER_DECODER_CONTRACT: ModelContract = {
-  description: 'Whisper merged decoder',
-  inputs: [
-    { name: 'input_ids', type: ['int64'], rank: 2 },
-    { name: 'encoder_hidden_states', type: FLOAT, rank: 3 },
-    { name: /^past_key_values\.\d+\.(decoder|encoder)\.(key|value)$/, type: FLOAT, rank: 4 },
-    { name: 'use_cache_branch', type: ['bool'] },
-  ],
-  outputs: [
-    { name: 'logits', type: FLOAT, rank: 3 },
-    { name: /^present\.\d+\.(decoder|encoder)\.(key|value)$/, type: FLOAT, rank: 4 },
-    { name: /^cross_attentions\.\d+$/, type: FLOAT, rank: 4, required: false },
-  ],
-};
 
 export interface WhisperArchitecture extends WhisperDimensions {
   decoderLayers: number;

@@ -2,10 +2,11 @@
  * The Whisper transcription engine: a `TranscriptionModel` over ONNX sessions from a model
  * folder, sharing sessions through the pool.
  */
-import { join } from 'node:path';
 import type { PcmAudio } from '../../audio/load.js';
 import { resample } from '../../audio/resample.js';
 import { logMelSpectrogram, WHISPER_N_FRAMES, WHISPER_N_SAMPLES } from '../../dsp/whisper-mel.js';
+import { acquireModelSession } from '../../models/model-sessions.js';
+import type { ResolvedModel } from '../../models/model-store.js';
 import type { SessionLease, SessionPool } from '../../models/session-pool.js';
 import { WindowDecoder } from '../decoding/decode-window.js';
 import type { WhisperTokenizer } from '../tokenizer/whisper-tokenizer.js';
@@ -17,38 +18,7 @@ import type {
   TranscriptionResult,
 } from '../types.js';
 import { readWhisperFolder } from './model-files.js';
-import {
-  OnnxWhisperRuntime,
-  WHISPER_DECODER_CONTRACT,
-  WHISPER_ENCODER_CONTRACT,
-} from './onnx-runtime.js';
-
-export type WhisperDtype = 'fp32' | 'fp16' | 'q8' | 'int8' | 'uint8' | 'q4';
-
-/** File name suffix of each weight type in the onnx-community layout. */
-export const WHISPER_DTYPE_SUFFIX: Record<WhisperDtype, string> = {
-  fp32: '',
-  fp16: '_fp16',
-  q8: '_quantized',
-  int8: '_int8',
-  uint8: '_uint8',
-  q4: '_q4',
-};
-
-export interface WhisperModelFiles {
-  folder: string;
-  encoder: string;
-  decoder: string;
-}
-
-export function whisperFilesIn(folder: string, dtype: WhisperDtype = 'fp32'): WhisperModelFiles {
-  const suffix = WHISPER_DTYPE_SUFFIX[dtype];
-  return {
-    folder,
-    encoder: join(folder, 'onnx', `encoder_model${suffix}.onnx`),
-    decoder: join(folder, 'onnx', `decoder_model_merged${suffix}.onnx`),
-  };
-}
+import { OnnxWhisperRuntime } from './onnx-runtime.js';
 
 export class WhisperModel implements TranscriptionModel {
   readonly provider = 'whisper-onnx';
@@ -60,24 +30,23 @@ export class WhisperModel implements TranscriptionModel {
     private readonly leases: SessionLease[],
   ) {}
 
-  /** Loads the model in `files` (sessions come from, and stay shared in, `pool`). */
-  static async load(
-    files: WhisperModelFiles,
-    pool: SessionPool,
-    modelId = files.folder,
-  ): Promise<WhisperModel> {
-    const folder = await readWhisperFolder(files.folder);
-    const encoder = await pool.acquire(files.encoder, WHISPER_ENCODER_CONTRACT);
+  /**
+   * Loads a model the store has resolved (`store.resolve(ref, { kind: 'whisper', dtype })`); its
+   * sessions come from, and stay shared in, `pool`.
+   */
+  static async load(model: ResolvedModel<'whisper'>, pool: SessionPool): Promise<WhisperModel> {
+    const folder = await readWhisperFolder(model.folder);
+    const encoder = await acquireModelSession(pool, model, 'encoder');
     let decoder: SessionLease;
     try {
-      decoder = await pool.acquire(files.decoder, WHISPER_DECODER_CONTRACT);
+      decoder = await acquireModelSession(pool, model, 'decoder');
     } catch (error) {
       encoder.release();
       throw error;
     }
     try {
       const runtime = new OnnxWhisperRuntime(encoder, decoder, folder.architecture);
-      return new WhisperModel(modelId, runtime, folder.tokenizer, [encoder, decoder]);
+      return new WhisperModel(model.name, runtime, folder.tokenizer, [encoder, decoder]);
     } catch (error) {
       encoder.release();
       decoder.release();

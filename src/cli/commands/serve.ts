@@ -1,9 +1,11 @@
 import { type Command, InvalidArgumentError } from 'commander';
 import type { Config } from '../../config/index.js';
 import { createLogger } from '../../logging.js';
+import { ModelStore, modelStoreOptions } from '../../models/model-store.js';
+import { logDownloads } from '../../models/progress.js';
 import { SessionPool, sessionPoolOptions } from '../../models/session-pool.js';
 import { buildServer } from '../../server/app.js';
-import { whisperFolderLoader } from '../../server/model-loader.js';
+import { storeModelLoader } from '../../server/model-loader.js';
 import { ModelRegistry } from '../../server/model-registry.js';
 import { type CliContext, examples } from '../context.js';
 
@@ -48,13 +50,13 @@ export function registerServeCommand(
     .option('--port <port>', 'port to listen on (default: server.port, 8000)', portNumber)
     .option(
       '--model <id>',
-      'default transcription model: an id in the models folder or a local folder (default: server.defaultModel)',
+      'default transcription model: a hub id (downloaded on first use) or a local folder (default: asr.model)',
     )
     .addHelpText(
       'after',
       examples([
         'earshot serve',
-        'earshot serve --host 0.0.0.0 --port 9000 --model ./models/whisper-small',
+        'earshot serve --host 0.0.0.0 --port 9000 --model onnx-community/whisper-small',
         'EARSHOT_API_KEYS=secret-key earshot serve',
         'curl -F file=@talk.mp3 -F model=whisper-1 http://127.0.0.1:8000/v1/audio/transcriptions',
       ]),
@@ -63,21 +65,26 @@ export function registerServeCommand(
       const ctx = context(command);
       const config: Config = {
         ...ctx.config,
+        asr: { ...ctx.config.asr, ...(options.model ? { model: options.model } : {}) },
         server: {
           ...ctx.config.server,
           ...(options.host ? { host: options.host } : {}),
           ...(options.port !== undefined ? { port: options.port } : {}),
-          ...(options.model ? { defaultModel: options.model } : {}),
         },
       };
       // A server is not a one-shot command: it logs a line per request at the configured level.
       const logger = createLogger(config, ctx.stderr);
       const pool = new SessionPool(sessionPoolOptions(config));
+      // Downloads triggered by a request (a model's first use) are logged, not drawn as bars.
+      const store = new ModelStore({
+        ...modelStoreOptions(config),
+        onProgress: logDownloads(logger),
+      });
       const models = new ModelRegistry({
-        defaultModel: config.server.defaultModel,
+        defaultModel: config.asr.model,
         models: config.server.models,
         aliases: config.server.modelAliases,
-        loader: whisperFolderLoader({ modelsDir: config.models.dir, pool }),
+        loader: storeModelLoader({ store, pool, dtype: config.asr.dtype }),
         idleTtlS: config.onnx.idleTtlS,
       });
       const server = await buildServer({ config, logger, models });

@@ -1,0 +1,32 @@
+/**
+ * Opening a speech recognition model by reference: the store resolves (and, unless offline,
+ * downloads) its files, and the engine loads them through the shared session pool.
+ */
+import type { Dtype } from '../models/dtypes.js';
+import type { ModelStore } from '../models/model-store.js';
+import type { DownloadListener } from '../models/progress.js';
+import type { SessionPool } from '../models/session-pool.js';
+import type { TranscriptionModel } from './types.js';
+import { WhisperModel } from './whisper/whisper-model.js';
+
+export interface OpenModelOptions {
+  dtype: Dtype;
+  store: ModelStore;
+  pool: SessionPool;
+  onProgress?: DownloadListener;
+  signal?: AbortSignal;
+}
+
+/** Resolves `ref` (hub id or folder) as a Whisper model and loads it. */
+export async function openTranscriptionModel(
+  ref: string,
+  options: OpenModelOptions,
+): Promise<TranscriptionModel> {
+  const resolved = await options.store.resolve(ref, {
+    kind: 'whisper',
+    dtype: options.dtype,
+    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+    ...(options.signal ? { signal: options.signal } : {}),
+  });
+  return WhisperModel.load(resolved, options.pool);
+}

@@ -4,10 +4,7 @@
  * transcription path except the neural network, and can hold requests at a gate the test opens,
  * so concurrency limits are tested by order of events rather than by timing.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { WindowDecoder } from '../../src/asr/decoding/decode-window.js';
-import { WhisperTokenizer } from '../../src/asr/tokenizer/whisper-tokenizer.js';
 import { transcribeWhisper } from '../../src/asr/transcribe.js';
 import type {
   LanguageDetection,
@@ -22,12 +19,10 @@ import {
   WHISPER_N_FRAMES,
   WHISPER_N_SAMPLES,
 } from '../../src/dsp/whisper-mel.js';
-import { SHARED_DATA } from './paths.js';
 import { type Script, ScriptedRuntime } from './scripted-whisper.js';
+import { whisperTokenizer } from './whisper-tokenizer.js';
 
-export const tokenizer = new WhisperTokenizer(
-  JSON.parse(readFileSync(join(SHARED_DATA, 'whisper-tiny-config', 'tokenizer.json'), 'utf8')),
-);
+export const tokenizer = whisperTokenizer();
 
 /** Holds callers until `open()`; counts how many are waiting. */
 export class Gate {

@@ -15,8 +15,13 @@ export interface TestServerOptions {
   /** Server settings (the rest are defaults). */
   server?: Partial<Config['server']>;
   audio?: Partial<Config['audio']>;
-  /** Models by id; the first is the default model (`asr.model`) unless `defaultModel` says otherwise. */
-  models: Record<string, TranscriptionModel | (() => Promise<TranscriptionModel>)>;
+  /**
+   * Test models by id, or the ids a real `loader` serves. The first id is the default model
+   * (`asr.model`) unless `defaultModel` says otherwise.
+   */
+  models: Record<string, TranscriptionModel | (() => Promise<TranscriptionModel>)> | string[];
+  /** Loads the models (default: hands out the test models of `models`). */
+  loader?: ModelLoader;
   defaultModel?: string;
   clock?: Clock;
 }
@@ -33,7 +38,8 @@ export interface TestServer {
 }
 
 export async function startServer(options: TestServerOptions): Promise<TestServer> {
-  const ids = Object.keys(options.models);
+  const ids = Array.isArray(options.models) ? options.models : Object.keys(options.models);
+  const testModels = Array.isArray(options.models) ? {} : options.models;
   const defaultModel = options.defaultModel ?? (ids[0] as string);
   const { config } = loadConfig({
     env: {},
@@ -53,11 +59,13 @@ export async function startServer(options: TestServerOptions): Promise<TestServe
     },
   });
   const logger = createLogger(config, sink);
-  const loader: ModelLoader = async (id) => {
-    const entry = options.models[id];
-    if (!entry) throw new ModelError('model_not_found', `No test model "${id}".`);
-    return typeof entry === 'function' ? entry() : entry;
-  };
+  const loader: ModelLoader =
+    options.loader ??
+    (async (id) => {
+      const entry = testModels[id];
+      if (!entry) throw new ModelError('model_not_found', `No test model "${id}".`);
+      return typeof entry === 'function' ? entry() : entry;
+    });
   const registry = new ModelRegistry({
     defaultModel: config.asr.model,
     models: config.server.models,

@@ -1,33 +1,74 @@
+import { join } from 'node:path';
 import OpenAI, { toFile } from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeAudio } from '../../src/audio/encode.js';
-import { ScriptedWhisperModel, tokenizer } from '../helpers/scripted-model.js';
+import { ModelStore } from '../../src/models/model-store.js';
+import { SessionPool } from '../../src/models/session-pool.js';
+import { storeModelLoader } from '../../src/server/model-loader.js';
+import { TestHub } from '../helpers/hub-server.js';
+import { writeHeardFixture } from '../helpers/scripted-fixture.js';
 import { startServer, type TestServer } from '../helpers/server.js';
 import { tone } from '../helpers/signals.js';
+import { useTempDir } from '../helpers/tmp.js';
 import { writeWav } from '../helpers/wav-writer.js';
+import { whisperTokenizer } from '../helpers/whisper-tokenizer.js';
 
+// The models are ONNX Whisper fixtures (random encoder, scripted decoder) published on a local
+// hub: the server downloads them into its model store on first use and loads them exactly as
+// it would load onnx-community/whisper-base.
+const tokenizer = whisperTokenizer();
+const tempDir = useTempDir('earshot-openai-');
 const SENTENCE = 'The quick brown fox jumps over the lazy dog.';
 const POLISH = 'Zażółć gęślą jaźń.';
+const PROMPT = 'Pangram.';
+const ENGLISH = 'earshot-test/whisper-en';
+const POLISH_MODEL = 'earshot-test/whisper-pl';
+const PROMPTED_MODEL = 'earshot-test/whisper-pl-prompted';
 const clip = writeWav([tone(440, 16_000, 2, 0.3)], { encoding: 's16', sampleRate: 16_000 });
 
+let hub: TestHub;
+let pool: SessionPool;
 let server: TestServer;
 let client: OpenAI;
 
 beforeAll(async () => {
+  hub = await TestHub.start();
+  const publish = (id: string, heard: Parameters<typeof writeHeardFixture>[1]) => {
+    const folder = join(tempDir(), id.replace('/', '--'));
+    writeHeardFixture(folder, heard);
+    hub.addFolder(id, folder);
+  };
+  publish(ENGLISH, { language: 'en', segments: [[0, 2, SENTENCE]] });
+  publish(POLISH_MODEL, { language: 'pl', segments: [[0, 2, POLISH]] });
+  publish(PROMPTED_MODEL, {
+    language: 'pl',
+    segments: [[0, 2, POLISH]],
+    promptTokens: tokenizer.encode(` ${PROMPT}`).length,
+  });
+  const store = new ModelStore({
+    dir: join(tempDir(), 'models'),
+    hubUrl: hub.url,
+    offline: false,
+    token: null,
+    timeoutS: 30,
+  });
+  pool = new SessionPool({
+    executionProvider: 'cpu',
+    intraOpThreads: 1,
+    interOpThreads: 1,
+    idleTtlS: 0,
+  });
   server = await startServer({
-    models: {
-      'scripted/english': new ScriptedWhisperModel('scripted/english', { sentence: SENTENCE }),
-      'scripted/polish': new ScriptedWhisperModel('scripted/polish', {
-        sentence: POLISH,
-        language: 'pl',
-      }),
-    },
+    models: [ENGLISH, POLISH_MODEL, PROMPTED_MODEL],
+    loader: storeModelLoader({ store, pool, dtype: 'fp32' }),
   });
   client = new OpenAI({ baseURL: `${server.url}/v1`, apiKey: 'unused', maxRetries: 0 });
 });
 
 afterAll(async () => {
   await server?.close();
+  await pool?.close();
+  await hub?.close();
 });
 
 const file = () => toFile(clip, 'clip.wav', { type: 'audio/wav' });
@@ -112,7 +153,7 @@ describe('OpenAI transcriptions through the openai client', () => {
   it('returns per-token log-probabilities with include[]=logprobs, bytes as UTF-8', async () => {
     const result = await client.audio.transcriptions.create({
       file: await file(),
-      model: 'scripted/polish',
+      model: POLISH_MODEL,
       include: ['logprobs'],
     });
     expect(result.text).toBe(POLISH);
@@ -130,9 +171,9 @@ describe('OpenAI transcriptions through the openai client', () => {
   it('picks the model per request and passes prompt, language and temperature through', async () => {
     const result = await client.audio.transcriptions.create({
       file: await file(),
-      model: 'scripted/polish',
+      model: PROMPTED_MODEL,
       language: 'pl',
-      prompt: 'Pangram.',
+      prompt: PROMPT,
       temperature: 0.4,
       response_format: 'verbose_json',
     });
@@ -198,7 +239,7 @@ describe('OpenAI translations through the openai client', () => {
     expect(json.text).toBe(SENTENCE);
     const verbose = await client.audio.translations.create({
       file: await file(),
-      model: 'scripted/polish',
+      model: POLISH_MODEL,
       response_format: 'verbose_json',
     });
     expect(verbose).toMatchObject({ task: 'translate', language: 'polish', duration: 2 });
@@ -234,14 +275,16 @@ describe('OpenAI models through the openai client', () => {
     const ids = [];
     for await (const model of client.models.list()) ids.push(model.id);
     expect(ids).toEqual([
-      'scripted/english',
-      'scripted/polish',
+      ENGLISH,
+      POLISH_MODEL,
+      PROMPTED_MODEL,
       'whisper-1',
       'gpt-4o-transcribe',
       'gpt-4o-mini-transcribe',
     ]);
-    expect(await client.models.retrieve('scripted/polish')).toMatchObject({
-      id: 'scripted/polish',
+    // The client sends the id URL-encoded (earshot-test%2Fwhisper-pl).
+    expect(await client.models.retrieve(POLISH_MODEL)).toMatchObject({
+      id: POLISH_MODEL,
       object: 'model',
       owned_by: 'earshot',
     });

@@ -3,7 +3,7 @@
  * merged decoder in the onnx-community layout, loaded through the real model path. The script
  * is positional, so it is written for the prompt the requests will use.
  */
-import { writeWhisperFixture } from '../fixtures/whisper/index.js';
+import { type WhisperSize, writeWhisperFixture } from '../fixtures/whisper/index.js';
 import { whisperTokenizer } from './whisper-tokenizer.js';
 
 export interface HeardSegments {
@@ -12,6 +12,8 @@ export interface HeardSegments {
   segments: ReadonlyArray<readonly [start: number, end: number, text: string]>;
   /** Tokens of the text prompt the requests send (`prompt`, `initial_prompt`); default none. */
   promptTokens?: number;
+  /** Encoder dimensions (default `test`; benchmarks use real sizes). */
+  dims?: WhisperSize;
 }
 
 /** Writes the fixture to `folder`. */
@@ -30,7 +32,7 @@ export function writeHeardFixture(folder: string, heard: HeardSegments): void {
   const before = heard.promptTokens ? heard.promptTokens + 1 : 0;
   const filler = Array.from({ length: before + 1 }, () => languageToken);
   writeWhisperFixture(folder, {
-    dims: 'test',
+    dims: heard.dims ?? 'test',
     // The scripted decoder's cross-attention is uniform, which gives DTW nothing to align (every
     // word would land at 0 s); without the outputs, word times are interpolated within segments.
     crossAttentions: false,

@@ -3,10 +3,12 @@ import { EarshotError, toEarshotError } from '../errors.js';
 import { VERSION } from '../version.js';
 import { registerAudioCommands } from './commands/audio.js';
 import { registerConfigCommand } from './commands/config.js';
+import { registerFeaturesCommand } from './commands/features.js';
 import { registerModelsCommands } from './commands/models.js';
 import { registerServeCommand } from './commands/serve.js';
 import { registerSpeakCommand } from './commands/speak.js';
 import { registerTranscribeCommand } from './commands/transcribe.js';
+import { registerVadCommand } from './commands/vad.js';
 import { type CliContext, contextFrom, examples } from './context.js';
 
 export interface CliIo {
@@ -54,6 +56,8 @@ export function createProgram(io: CliIo): Command {
   registerSpeakCommand(program, context);
   registerModelsCommands(program, context);
   registerTranscribeCommand(program, context);
+  registerVadCommand(program, context);
+  registerFeaturesCommand(program, context);
   return program;
 }
 

@@ -264,6 +264,54 @@ export const settings = {
       description: 'Longest text one speech request may hold, in characters (OpenAI allows 4096).',
     }),
   },
+  vad: {
+    model: setting({
+      env: 'EARSHOT_VAD_MODEL',
+      default: 'v5' as 'v5' | 'v6',
+      parse: oneOf(['v5', 'v6'] as const),
+      description:
+        'Silero VAD version, loaded from the ONNX files shipped in the @ricky0123/vad-web package.',
+    }),
+    modelPath: setting({
+      env: 'EARSHOT_VAD_MODEL_PATH',
+      default: null as string | null,
+      parse: optionalString(),
+      description:
+        'A Silero VAD v5/v6 ONNX file to use instead of the packaged one (same inputs input/state/sr).',
+    }),
+    threshold: setting({
+      env: 'EARSHOT_VAD_THRESHOLD',
+      default: 0.5,
+      parse: number({ min: 0.01, max: 1 }),
+      description:
+        'Speech probability at which speech starts; it ends below threshold − 0.15 (hysteresis).',
+    }),
+    minSpeechMs: setting({
+      env: 'EARSHOT_VAD_MIN_SPEECH_MS',
+      default: 250,
+      parse: integer({ min: 0, max: 60_000 }),
+      description: 'Speech regions shorter than this are dropped.',
+    }),
+    minSilenceMs: setting({
+      env: 'EARSHOT_VAD_MIN_SILENCE_MS',
+      default: 100,
+      parse: integer({ min: 0, max: 60_000 }),
+      description: 'Silence that must pass before a speech region ends.',
+    }),
+    speechPadMs: setting({
+      env: 'EARSHOT_VAD_SPEECH_PAD_MS',
+      default: 30,
+      parse: integer({ min: 0, max: 10_000 }),
+      description: 'Audio kept on each side of a speech region.',
+    }),
+    maxSpeechS: setting({
+      env: 'EARSHOT_VAD_MAX_SPEECH_S',
+      default: 0,
+      parse: number({ min: 0 }),
+      description:
+        "Longest speech region in seconds; longer ones are split at their longest pause (Silero's rules). 0: no limit.",
+    }),
+  },
 } as const;
 
 export type Settings = typeof settings;

@@ -3,10 +3,10 @@
  * unloaded after it has been idle for the configured time. Loading checks the file against the
  * caller's contract, so a wrong or damaged file fails with a typed error before inference.
  */
-import { access, stat } from 'node:fs/promises';
+import { access, readFile, stat } from 'node:fs/promises';
 import { InferenceSession } from 'onnxruntime-node';
 import type { Config } from '../config/index.js';
-import { ModelError } from '../errors.js';
+import { EarshotError, ModelError } from '../errors.js';
 import { checkContract, type ModelContract } from './contract.js';
 
 export interface SessionPoolOptions {
@@ -37,6 +37,17 @@ export interface SessionLease {
 
 export type SessionLoadListener = (event: { path: string; loadMs: number }) => void;
 
+/**
+ * A model made from a file rather than the file itself (a graph rebuilt from its weights, for
+ * instance). It is loaded and shared like a file, under the file's path plus `key`.
+ */
+export interface DerivedModel {
+  /** Names this derivation among others of the same file. */
+  key: string;
+  /** Turns the file's bytes into the ONNX model to load; may check it and throw a `ModelError`. */
+  build(bytes: Uint8Array, path: string): Uint8Array | Promise<Uint8Array>;
+}
+
 export class SessionPool {
   private readonly entries = new Map<string, Entry>();
   private readonly loadListeners: SessionLoadListener[] = [];
@@ -53,21 +64,29 @@ export class SessionPool {
     return [...this.entries.keys()];
   }
 
-  /** Borrows the session for `path`, loading it (and checking `contract`) on first use. */
-  async acquire(path: string, contract: ModelContract): Promise<SessionLease> {
-    let entry = this.entries.get(path);
+  /**
+   * Borrows the session for `path` (or for the model `derived` from it), loading it and checking
+   * `contract` on first use.
+   */
+  async acquire(
+    path: string,
+    contract: ModelContract,
+    derived?: DerivedModel,
+  ): Promise<SessionLease> {
+    const key = derived ? `${path}#${derived.key}` : path;
+    let entry = this.entries.get(key);
     if (!entry) {
       const created: Entry = {
-        session: this.load(path, contract),
+        session: this.load(path, contract, derived),
         users: 0,
         idleTimer: null,
         loadMs: null,
       };
       entry = created;
-      this.entries.set(path, created);
+      this.entries.set(key, created);
       // A failed load is forgotten so that the next caller tries again (the file may be fixed).
       created.session.catch(() => {
-        if (this.entries.get(path) === created) this.entries.delete(path);
+        if (this.entries.get(key) === created) this.entries.delete(key);
       });
     }
     entry.users++;
@@ -90,7 +109,7 @@ export class SessionPool {
         if (released) return;
         released = true;
         current.users--;
-        if (current.users === 0) this.scheduleUnload(path, current);
+        if (current.users === 0) this.scheduleUnload(key, current);
       },
     };
   }
@@ -122,6 +141,19 @@ export class SessionPool {
     );
   }
 
+  private async derive(path: string, derived: DerivedModel): Promise<Uint8Array> {
+    try {
+      return await derived.build(new Uint8Array(await readFile(path)), path);
+    } catch (error) {
+      if (error instanceof EarshotError) throw error;
+      throw new ModelError(
+        'model_corrupt',
+        `Cannot make ${derived.key} from ${path}: ${(error as Error).message}`,
+        { cause: error, details: { path } },
+      );
+    }
+  }
+
   private scheduleUnload(path: string, entry: Entry): void {
     if (this.options.idleTtlS <= 0) return;
     entry.idleTimer = setTimeout(() => {
@@ -132,7 +164,11 @@ export class SessionPool {
     entry.idleTimer.unref();
   }
 
-  private async load(path: string, contract: ModelContract): Promise<InferenceSession> {
+  private async load(
+    path: string,
+    contract: ModelContract,
+    derived?: DerivedModel,
+  ): Promise<InferenceSession> {
     try {
       await access(path);
       if ((await stat(path)).size === 0) throw new Error('empty file');
@@ -146,18 +182,23 @@ export class SessionPool {
       );
     }
     const started = performance.now();
+    const source = derived ? await this.derive(path, derived) : path;
+    const sessionOptions: InferenceSession.SessionOptions = {
+      executionProviders: [this.options.executionProvider],
+      ...(this.options.intraOpThreads > 0
+        ? { intraOpNumThreads: this.options.intraOpThreads }
+        : {}),
+      ...(this.options.interOpThreads > 0
+        ? { interOpNumThreads: this.options.interOpThreads }
+        : {}),
+      graphOptimizationLevel: 'all',
+    };
     let session: InferenceSession;
     try {
-      session = await InferenceSession.create(path, {
-        executionProviders: [this.options.executionProvider],
-        ...(this.options.intraOpThreads > 0
-          ? { intraOpNumThreads: this.options.intraOpThreads }
-          : {}),
-        ...(this.options.interOpThreads > 0
-          ? { interOpNumThreads: this.options.interOpThreads }
-          : {}),
-        graphOptimizationLevel: 'all',
-      });
+      session =
+        typeof source === 'string'
+          ? await InferenceSession.create(source, sessionOptions)
+          : await InferenceSession.create(source, sessionOptions);
     } catch (error) {
       const message = (error as Error).message;
       const providerProblem =
@@ -171,7 +212,7 @@ export class SessionPool {
       );
     }
     try {
-      checkContract(contract, session, path);
+      checkContract(contract, session, derived ? `${path} (${derived.key})` : path);
     } catch (error) {
       await session.release();
       throw error;

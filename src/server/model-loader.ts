@@ -7,6 +7,7 @@ import { openTranscriptionModel } from '../asr/load-model.js';
 import type { Dtype } from '../models/dtypes.js';
 import type { ModelStore } from '../models/model-store.js';
 import type { SessionPool } from '../models/session-pool.js';
+import type { VadModel } from '../vad/vad-model.js';
 import type { ModelLoader } from './model-registry.js';
 
 export interface StoreModelLoaderOptions {
@@ -14,6 +15,8 @@ export interface StoreModelLoaderOptions {
   pool: SessionPool;
   /** Weight format to load (`asr.dtype`). */
   dtype: Dtype;
+  /** The VAD behind `vad_filter` and `chunking_strategy` (default: the packaged Silero v5). */
+  vad?: VadModel;
 }
 
 export function storeModelLoader(options: StoreModelLoaderOptions): ModelLoader {

@@ -5,6 +5,7 @@
  * so concurrency limits are tested by order of events rather than by timing.
  */
 import { WindowDecoder } from '../../src/asr/decoding/decode-window.js';
+import { transcribeSpeechWithVad } from '../../src/asr/speech-only.js';
 import { transcribeWhisper } from '../../src/asr/transcribe.js';
 import type {
   LanguageDetection,
@@ -19,10 +20,26 @@ import {
   WHISPER_N_FRAMES,
   WHISPER_N_SAMPLES,
 } from '../../src/dsp/whisper-mel.js';
+import { SessionPool } from '../../src/models/session-pool.js';
+import { SileroVad } from '../../src/vad/silero.js';
 import { type Script, ScriptedRuntime } from './scripted-whisper.js';
 import { whisperTokenizer } from './whisper-tokenizer.js';
 
 export const tokenizer = whisperTokenizer();
+
+let vad: SileroVad | null = null;
+/** The packaged Silero VAD, on a pool of its own shared by every scripted model. */
+function sileroVad(): SileroVad {
+  vad ??= new SileroVad({
+    pool: new SessionPool({
+      executionProvider: 'cpu',
+      intraOpThreads: 1,
+      interOpThreads: 1,
+      idleTtlS: 0,
+    }),
+  });
+  return vad;
+}
 
 /** Holds callers until `open()`; counts how many are waiting. */
 export class Gate {
@@ -114,8 +131,15 @@ export class ScriptedWhisperModel implements TranscriptionModel {
       audio.sampleRate === 16_000
         ? audio.samples
         : resample(audio.samples, audio.sampleRate, 16_000);
-    const runtime = new ScriptedRuntime(this.script());
-    return transcribeWhisper({ runtime, tokenizer }, samples, options);
+    const run = (chunk: Float32Array, chunkOptions: TranscribeOptions) =>
+      transcribeWhisper(
+        { runtime: new ScriptedRuntime(this.script()), tokenizer },
+        chunk,
+        chunkOptions,
+      );
+    // As the Whisper engine does: with `vad`, only the speech Silero finds is transcribed.
+    if (options.vad) return transcribeSpeechWithVad(samples, options, sileroVad(), run);
+    return run(samples, options);
   }
 
   async detectLanguage(audio: PcmAudio): Promise<LanguageDetection> {

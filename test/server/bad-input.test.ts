@@ -128,6 +128,8 @@ describe('bad requests get a 4xx in the documented shape', () => {
     ['temperature', '1.5'],
     ['beam_size', '0'],
     ['stream', 'perhaps'],
+    ['chunking_strategy', 'manual'],
+    ['chunking_strategy[threshold]', '2'],
   ])('a bad value for %s (%s)', async (name, value) => {
     const response = await post([audioPart(), { name, data: value }]);
     expect(response.status).toBe(400);

@@ -219,6 +219,25 @@ describe('Bazarr (whisper-asr-webservice API)', () => {
     );
   });
 
+  it('with vad_filter, transcribes only speech: none on silence, cues within the speech', async () => {
+    const query = { task: 'transcribe', language: 'en', output: 'srt', encode: 'false' };
+    const silence = Buffer.alloc(pcm.length);
+    // Without VAD the model "hears" its sentences in silence, as Whisper hallucinates…
+    expect(parseSrt((await bazarrPost('/asr', query, silence)).body)).toHaveLength(3);
+    // …with it, silence never reaches the model.
+    const filtered = await bazarrPost('/asr', { ...query, vad_filter: 'true' }, silence);
+    expect(filtered.status).toBe(200);
+    expect(filtered.body).toBe('');
+    const speech = await bazarrPost('/asr', { ...query, vad_filter: 'true' }, pcm);
+    expect(speech.status).toBe(200);
+    const cues = parseSrt(speech.body);
+    expect(cues.length).toBeGreaterThan(0);
+    for (const cue of cues) {
+      expect(cue.start).toBeGreaterThanOrEqual(0);
+      expect(cue.end).toBeLessThanOrEqual(11);
+    }
+  });
+
   it('decodes any file format with encode=true (the default)', async () => {
     const response = await bazarrPost('/asr', { output: 'srt' }, flac);
     expect(response.status).toBe(200);

@@ -2,10 +2,13 @@ import { join } from 'node:path';
 import OpenAI, { toFile } from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeAudio } from '../../src/audio/encode.js';
+import { loadAudio } from '../../src/audio/load.js';
+import { encodeWav } from '../../src/audio/wav.js';
 import { ModelStore } from '../../src/models/model-store.js';
 import { SessionPool } from '../../src/models/session-pool.js';
 import { storeModelLoader } from '../../src/server/model-loader.js';
 import { TestHub } from '../helpers/hub-server.js';
+import { JFK_FLAC } from '../helpers/paths.js';
 import { writeHeardFixture } from '../helpers/scripted-fixture.js';
 import { startServer, type TestServer } from '../helpers/server.js';
 import { tone } from '../helpers/signals.js';
@@ -191,6 +194,40 @@ describe('OpenAI transcriptions through the openai client', () => {
     });
     expect(result.duration).toBeGreaterThan(2.9);
     expect(result.duration).toBeLessThan(3.2);
+  });
+
+  it('transcribes only the speech VAD finds with chunking_strategy (auto or server_vad)', async () => {
+    const silence = writeWav([new Float32Array(32_000)], { encoding: 's16', sampleRate: 16_000 });
+    const silenceFile = () => toFile(silence, 'silence.wav', { type: 'audio/wav' });
+    // The scripted model "hears" its sentence even in silence, as Whisper hallucinates…
+    expect(
+      (await client.audio.transcriptions.create({ file: await silenceFile(), model: 'whisper-1' }))
+        .text,
+    ).toBe(SENTENCE);
+    // …with a chunking strategy the silence never reaches it.
+    const auto = await client.audio.transcriptions.create({
+      file: await silenceFile(),
+      model: 'whisper-1',
+      chunking_strategy: 'auto',
+    });
+    expect(auto.text).toBe('');
+    const jfk = (await loadAudio(JFK_FLAC)).samples.subarray(0, 4 * 16_000);
+    const speech = await client.audio.transcriptions.create({
+      file: await toFile(encodeWav(jfk, 16_000), 'jfk.wav', { type: 'audio/wav' }),
+      model: 'whisper-1',
+      response_format: 'verbose_json',
+      chunking_strategy: {
+        type: 'server_vad',
+        threshold: 0.5,
+        prefix_padding_ms: 100,
+        silence_duration_ms: 500,
+      },
+    });
+    expect(speech.text).toBe(SENTENCE);
+    for (const segment of speech.segments ?? []) {
+      expect(segment.start).toBeGreaterThanOrEqual(0);
+      expect(segment.end).toBeLessThanOrEqual(4);
+    }
   });
 
   it('streams delta, segment and done events', async () => {

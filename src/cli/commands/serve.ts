@@ -7,6 +7,7 @@ import { SessionPool, sessionPoolOptions } from '../../models/session-pool.js';
 import { buildServer } from '../../server/app.js';
 import { storeModelLoader } from '../../server/model-loader.js';
 import { ModelRegistry } from '../../server/model-registry.js';
+import { sileroVadFromConfig } from '../../vad/silero.js';
 import { type CliContext, examples } from '../context.js';
 
 interface ServeOptions {
@@ -84,7 +85,12 @@ export function registerServeCommand(
         defaultModel: config.asr.model,
         models: config.server.models,
         aliases: config.server.modelAliases,
-        loader: storeModelLoader({ store, pool, dtype: config.asr.dtype }),
+        loader: storeModelLoader({
+          store,
+          pool,
+          dtype: config.asr.dtype,
+          vad: sileroVadFromConfig(config, pool),
+        }),
         idleTtlS: config.onnx.idleTtlS,
       });
       const server = await buildServer({ config, logger, models });

@@ -9,6 +9,7 @@ import { languageName } from '../../asr/languages.js';
 import type { TranscriptionResult } from '../../asr/types.js';
 import { InvalidRequestError } from '../../errors.js';
 import { transcriptWriters } from '../../formats/writers.js';
+import { vadOptionsFromConfig } from '../../vad/vad-options.js';
 import { VERSION } from '../../version.js';
 import { detectUploadLanguage, transcribeUpload } from '../transcription.js';
 import type { RouteModule, Upload } from '../types.js';
@@ -141,6 +142,7 @@ export const bazarrRoutes: RouteModule = {
             language: query.language || null,
             ...(query.initial_prompt ? { initialPrompt: query.initial_prompt } : {}),
             wordTimestamps: query.word_timestamps === true,
+            ...(query.vad_filter === true ? { vad: vadOptionsFromConfig(context.config) } : {}),
           },
         );
         const body =

@@ -5,7 +5,9 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Static } from 'typebox';
 import type { TranscribeOptions, TranscriptionModel, TranscriptionTask } from '../../asr/types.js';
+import type { Config } from '../../config/index.js';
 import { InvalidRequestError } from '../../errors.js';
+import { vadOptionsFromConfig } from '../../vad/vad-options.js';
 import { openAiErrorBody, toHttpError } from '../http-errors.js';
 import { EVENT_STREAM_HEADERS, EventStream } from '../sse.js';
 import { transcribeUpload } from '../transcription.js';
@@ -22,12 +24,32 @@ type Body = Static<typeof TranscriptionBody>;
 
 /**
  * The fields a translation takes, and no others: translations have no language, timestamp
- * granularities, log-probabilities or streaming in OpenAI's API, and fields outside a route's
- * schema are not validated, so they must not be read.
+ * granularities, log-probabilities, chunking strategy or streaming in OpenAI's API, and fields
+ * outside a route's schema are not validated, so they must not be read.
  */
 function translationFields(body: Static<typeof TranslationBody>): Body {
   const { file, model, prompt, response_format, temperature, hotwords, beam_size } = body;
   return { file, model, prompt, response_format, temperature, hotwords, beam_size };
+}
+
+/**
+ * OpenAI's `chunking_strategy` as Earshot's `vad` option: `auto` uses the configured VAD rules,
+ * `server_vad` overrides them with the request's threshold, padding and silence duration.
+ */
+function vadOption(body: Body, config: Config): TranscribeOptions['vad'] {
+  const serverVad = body['chunking_strategy[type]'] === 'server_vad';
+  if (body.chunking_strategy !== 'auto' && !serverVad) return undefined;
+  const rules = vadOptionsFromConfig(config);
+  if (!serverVad) return rules;
+  const threshold = body['chunking_strategy[threshold]'];
+  const padding = body['chunking_strategy[prefix_padding_ms]'];
+  const silence = body['chunking_strategy[silence_duration_ms]'];
+  return {
+    ...rules,
+    ...(threshold !== undefined ? { threshold } : {}),
+    ...(padding !== undefined ? { speechPadMs: padding } : {}),
+    ...(silence !== undefined ? { minSilenceDurationMs: silence } : {}),
+  };
 }
 
 /** OpenAI's temperature: 0 means "start greedy, fall back upwards"; t > 0 falls back from t. */
@@ -74,6 +96,8 @@ async function handle(
     ...(body.beam_size ? { beamSize: body.beam_size } : {}),
     wordTimestamps: format === 'verbose_json' && granularities.has('word'),
   };
+  const vad = vadOption(body, context.config);
+  if (vad) options.vad = vad;
   const signal = request.cancellation;
   const audioRequest = { model: body.model, upload, signal };
   if (body.stream) return stream(context, request, reply, audioRequest, options, logprobs);

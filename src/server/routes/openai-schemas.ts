@@ -67,6 +67,26 @@ export const TranscriptionBody = Type.Object({
   timestamp_granularities: Type.Optional(Granularities),
   'include[]': Type.Optional(Include),
   include: Type.Optional(Include),
+  chunking_strategy: Type.Optional(
+    Type.Enum(['auto'], {
+      description:
+        '`auto`: transcribe only the speech voice activity detection (Silero, with the `vad` settings) finds, in chunks of up to 30 s; silence never reaches the model. Or send the `chunking_strategy[…]` fields for `server_vad` with your own thresholds. Default: the whole file.',
+    }),
+  ),
+  'chunking_strategy[type]': Type.Optional(Type.Enum(['server_vad'])),
+  'chunking_strategy[threshold]': Type.Optional(
+    Type.Number({ minimum: 0, maximum: 1, description: 'Speech probability threshold.' }),
+  ),
+  'chunking_strategy[prefix_padding_ms]': Type.Optional(
+    Type.Integer({ minimum: 0, maximum: 10_000, description: 'Audio kept around speech, in ms.' }),
+  ),
+  'chunking_strategy[silence_duration_ms]': Type.Optional(
+    Type.Integer({
+      minimum: 0,
+      maximum: 60_000,
+      description: 'Silence that ends a speech region, in ms.',
+    }),
+  ),
   stream: Type.Optional(
     Type.Boolean({
       description:

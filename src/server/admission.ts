@@ -46,6 +46,27 @@ export class Admission {
     this.listeners.push(listener);
   }
 
+  /** Whether a request for `key` would be refused right now (every slot and queue place taken). */
+  isFull(key: string): boolean {
+    const lane = this.lanes.get(key);
+    return (
+      lane !== undefined &&
+      lane.active >= this.options.concurrency &&
+      lane.queue.length >= this.options.queueLength
+    );
+  }
+
+  /** The `overloaded` error a full lane answers with, with its Retry-After estimate. */
+  overloaded(key: string): InvalidRequestError {
+    const lane = this.lane(key);
+    const retryAfterS = this.retryAfterS(lane);
+    return new InvalidRequestError(
+      'overloaded',
+      `The model is busy (${lane.active} running, ${lane.queue.length} waiting); retry in about ${retryAfterS} s.`,
+      { details: { retryAfterS } },
+    );
+  }
+
   state(key: string): AdmissionState {
     const lane = this.lanes.get(key);
     return { active: lane?.active ?? 0, queued: lane?.queue.length ?? 0 };
@@ -63,14 +84,7 @@ export class Admission {
       this.changed(key, lane);
       return this.releaser(key, lane);
     }
-    if (lane.queue.length >= this.options.queueLength) {
-      const retryAfterS = this.retryAfterS(lane);
-      throw new InvalidRequestError(
-        'overloaded',
-        `The model is busy (${lane.active} running, ${lane.queue.length} waiting); retry in about ${retryAfterS} s.`,
-        { details: { retryAfterS } },
-      );
-    }
+    if (lane.queue.length >= this.options.queueLength) throw this.overloaded(key);
     return new Promise((resolve, reject) => {
       const waiter: Waiter = {
         resolve: (release) => {

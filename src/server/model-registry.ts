@@ -94,6 +94,11 @@ export class ModelRegistry {
     return id;
   }
 
+  /** The canonical ids of the models this server offers. */
+  ids(): string[] {
+    return [...this.served];
+  }
+
   /** Every name a request may use: canonical ids first, then aliases. */
   names(): string[] {
     return [...this.served, ...this.aliases.keys()];

@@ -31,6 +31,16 @@ export interface TranscriptionOutcome {
   tokenText: TranscriptionModel['tokenText'];
 }
 
+/**
+ * Refuses an upload before its body is read when every model it could name is saturated: the
+ * answer would be 429 anyway, and a flood of large uploads must not fill memory first.
+ */
+export function refuseWhenSaturated(context: ServerContext): void {
+  const ids = context.models.ids();
+  if (ids.every((id) => context.admission.isFull(id)))
+    throw context.admission.overloaded(ids[0] as string);
+}
+
 /** Waits for a slot on the model, decodes the upload and runs `work` with both. */
 async function withModelAndAudio<T>(
   context: ServerContext,

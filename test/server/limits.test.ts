@@ -1,3 +1,4 @@
+import { request } from 'node:http';
 import type { FastifyRequest } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
 import { presentedKey } from '../../src/server/plugins/auth.js';
@@ -57,12 +58,37 @@ describe('per-model concurrency with a bounded queue', () => {
       },
     });
 
+    // An upload that arrives while the model is saturated is refused before its body is read.
+    const early = await new Promise<{ status: number; connection: string | undefined }>(
+      (resolve) => {
+        const outgoing = request(
+          `${server?.url}/v1/audio/transcriptions`,
+          {
+            method: 'POST',
+            headers: {
+              'content-type': 'multipart/form-data; boundary=x',
+              'content-length': String(20_000_000),
+            },
+          },
+          (response) => {
+            response.resume();
+            resolve({ status: response.statusCode ?? 0, connection: response.headers.connection });
+            outgoing.destroy();
+          },
+        );
+        // The body is never finished: the answer must not wait for it.
+        outgoing.on('error', () => {});
+        outgoing.write(Buffer.alloc(1024));
+      },
+    );
+    expect(early).toEqual({ status: 429, connection: 'close' });
+
     gate.open();
     expect((await running).status).toBe(200);
     expect((await waiting).status).toBe(200);
     const metrics = await (await fetch(`${server.url}/metrics`)).text();
     expect(metrics).toContain(
-      'earshot_http_requests_total{method="POST",route="/v1/audio/transcriptions",status="429"} 1',
+      'earshot_http_requests_total{method="POST",route="/v1/audio/transcriptions",status="429"} 2',
     );
     expect(metrics).toContain('earshot_model_queue_depth{model="scripted/base"} 0');
   });

@@ -33,9 +33,9 @@ export function sendError(
     reply.header('retry-after', String(details['retryAfterS']));
   }
   if (status === 401) reply.header('www-authenticate', 'Bearer');
-  // A refused upload may still be arriving; closing the connection stops it cleanly instead of
-  // reading the rest of a body nobody will use.
-  if (status === 413 && !request.raw.complete) reply.header('connection', 'close');
+  // A refused upload may still be arriving (too large, or refused before it was read): closing
+  // the connection stops it cleanly instead of reading the rest of a body nobody will use.
+  if (!request.raw.complete) reply.header('connection', 'close');
   return reply.status(status).type('application/json; charset=utf-8').send(BODIES[surface](http));
 }
 

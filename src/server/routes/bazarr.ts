@@ -11,7 +11,7 @@ import { InvalidRequestError } from '../../errors.js';
 import { transcriptWriters } from '../../formats/writers.js';
 import { vadOptionsFromConfig } from '../../vad/vad-options.js';
 import { VERSION } from '../../version.js';
-import { detectUploadLanguage, transcribeUpload } from '../transcription.js';
+import { detectUploadLanguage, refuseWhenSaturated, transcribeUpload } from '../transcription.js';
 import type { RouteModule, Upload } from '../types.js';
 
 const OUTPUTS = ['txt', 'vtt', 'srt', 'tsv', 'json'] as const;
@@ -86,6 +86,9 @@ export const bazarrRoutes: RouteModule = {
   name: 'whisper-asr-webservice',
   surface: 'bazarr',
   register: async (app, { context }) => {
+    app.addHook('onRequest', async (request) => {
+      if (request.method === 'POST') refuseWhenSaturated(context);
+    });
     app.post(
       '/asr',
       {

@@ -10,7 +10,7 @@ import { InvalidRequestError } from '../../errors.js';
 import { vadOptionsFromConfig } from '../../vad/vad-options.js';
 import { openAiErrorBody, toHttpError } from '../http-errors.js';
 import { EVENT_STREAM_HEADERS, EventStream } from '../sse.js';
-import { transcribeUpload } from '../transcription.js';
+import { refuseWhenSaturated, transcribeUpload } from '../transcription.js';
 import type { RouteModule, ServerContext } from '../types.js';
 import { logprobsOf, renderOpenAi } from './openai-responses.js';
 import {
@@ -190,6 +190,9 @@ export const openAiAudioRoutes: RouteModule = {
   surface: 'openai',
   prefix: '/v1',
   register: async (app, { context }) => {
+    app.addHook('onRequest', async (request) => {
+      if (request.method === 'POST') refuseWhenSaturated(context);
+    });
     app.post(
       '/v1/audio/transcriptions',
       {

@@ -110,15 +110,9 @@ export async function buildServer(
     fileSizeLimit: Math.round(config.server.uploadLimitMb * 1_000_000),
   });
   await installDocs(app);
-
-  for (const module of routes) {
-    await app.register(async (scope) => {
-      useErrorShape(scope, module.surface);
-      await module.register(scope.withTypeProvider<TypeBoxTypeProvider>(), { context });
-    });
-  }
-  // While shutting down, a response that ends leaves its keep-alive connection open, which
-  // would keep the server from closing: such connections are told to close, and closed.
+  // (Root hooks go before the routes, so that every route inherits them.) While shutting down,
+  // a response that ends leaves its keep-alive connection open, which would keep the server
+  // from closing: such connections are told to close, and closed.
   let closing = false;
   app.addHook('onSend', async (_request, reply) => {
     if (closing) reply.header('connection', 'close');
@@ -129,6 +123,13 @@ export async function buildServer(
   app.addHook('onClose', async () => {
     await models.close();
   });
+
+  for (const module of routes) {
+    await app.register(async (scope) => {
+      useErrorShape(scope, module.surface);
+      await module.register(scope.withTypeProvider<TypeBoxTypeProvider>(), { context });
+    });
+  }
   await app.ready();
 
   return {

@@ -20,6 +20,7 @@ export const errorCatalogue = {
   rate_limited: { status: 429, retryable: true },
   overloaded: { status: 429, retryable: true },
   request_timeout: { status: 408, retryable: true },
+  server_shutting_down: { status: 503, retryable: true },
   // Audio input
   audio_unreadable: { status: 400, retryable: false },
   audio_empty: { status: 400, retryable: false },

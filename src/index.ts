@@ -195,6 +195,33 @@ export {
   sessionPoolOptions,
 } from './models/session-pool.js';
 export { WHISPER_DECODER_CONTRACT, WHISPER_ENCODER_CONTRACT } from './models/whisper-contracts.js';
+export { Admission, type AdmissionOptions, type AdmissionState } from './server/admission.js';
+export {
+  type BuildServerOptions,
+  buildServer,
+  type EarshotServer,
+} from './server/app.js';
+export { type Clock, systemClock } from './server/clock.js';
+export { type HttpError, toHttpError } from './server/http-errors.js';
+export { ServerMetrics } from './server/metrics.js';
+export { type StoreModelLoaderOptions, storeModelLoader } from './server/model-loader.js';
+export {
+  DEFAULT_MODEL_ALIASES,
+  type ModelInfo,
+  type ModelLoadEvent,
+  type ModelLoader,
+  type ModelReadiness,
+  ModelRegistry,
+  type ModelRegistryOptions,
+} from './server/model-registry.js';
+export { ROUTE_MODULES } from './server/routes/index.js';
+export type {
+  ErrorSurface,
+  RouteModule,
+  ServerContext,
+  ServerDependencies,
+  Upload,
+} from './server/types.js';
 export type { EndpointDetector, EndpointEvent } from './stream/endpoints.js';
 export {
   ALIGNMENT_ID_PATTERN,

@@ -143,6 +143,12 @@ export interface TranscriptionModel {
   readonly modelId: string;
   transcribe(audio: PcmAudio, options?: TranscribeOptions): Promise<TranscriptionResult>;
   detectLanguage(audio: PcmAudio, options?: { signal?: AbortSignal }): Promise<LanguageDetection>;
+  /**
+   * The text and UTF-8 bytes of a token in `TranscriptionSegment.tokens`, or null for a control
+   * token (timestamps, end of text), for per-token log-probabilities. Optional: engines without
+   * a token vocabulary leave it out.
+   */
+  tokenText?(token: number): { text: string; bytes: Uint8Array } | null;
   /** Releases the engine's resources. */
   close(): Promise<void>;
 }

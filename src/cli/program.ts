@@ -6,6 +6,7 @@ import { registerConfigCommand } from './commands/config.js';
 import { registerFeaturesCommand } from './commands/features.js';
 import { registerLiveCommand } from './commands/live.js';
 import { registerModelsCommands } from './commands/models.js';
+import { registerServeCommand } from './commands/serve.js';
 import { registerSpeakCommand } from './commands/speak.js';
 import { registerTranscribeCommand } from './commands/transcribe.js';
 import { registerVadCommand } from './commands/vad.js';
@@ -42,6 +43,7 @@ export function createProgram(io: CliIo): Command {
     .addHelpText(
       'after',
       examples([
+        'earshot serve',
         'earshot audio info recording.m4a',
         'earshot speak "Hello there." -o hello.mp3',
         'earshot config --explain',
@@ -52,6 +54,7 @@ export function createProgram(io: CliIo): Command {
   registerConfigCommand(program, context);
   registerAudioCommands(program, context);
   registerLiveCommand(program, context);
+  registerServeCommand(program, context);
   registerSpeakCommand(program, context);
   registerModelsCommands(program, context);
   registerTranscribeCommand(program, context);

@@ -112,6 +112,11 @@ export class WhisperModel implements TranscriptionModel {
     }
   }
 
+  tokenText(token: number): { text: string; bytes: Uint8Array } | null {
+    if (token >= this.tokenizer.eot) return null;
+    return { text: this.tokenizer.decode([token]), bytes: this.tokenizer.bpe.tokenBytes(token) };
+  }
+
   async close(): Promise<void> {
     for (const lease of this.leases.splice(0)) lease.release();
   }

@@ -2,6 +2,7 @@
  * Harness of the live benchmark: speech with pauses from eSpeak NG, and one contender run in real
  * time through the live pipeline with memory sampled as it goes.
  */
+import { loadavg } from 'node:os';
 import { lastValueFrom, toArray } from 'rxjs';
 import type { LiveEvent } from '../../src/stream/events.js';
 import type { LiveOptions, LiveStats } from '../../src/stream/live-options.js';
@@ -42,6 +43,8 @@ export interface MemorySample {
   heapMB: number;
   /** Seconds of audio the session buffered. */
   bufferS: number;
+  /** The machine's one-minute load average: other work competing for the cores. */
+  load: number;
 }
 
 export interface ContenderRun {
@@ -66,6 +69,7 @@ export async function runContender(
       rssMB: round(usage.rss / 2 ** 20, 1),
       heapMB: round(usage.heapUsed / 2 ** 20, 1),
       bufferS: round(stats?.bufferS ?? 0, 2),
+      load: round(loadavg()[0] ?? 0, 2),
     });
   };
   sample();

@@ -5,8 +5,11 @@
  * (the base model alone re-transcribing the whole buffer every second, LocalAgreement-2, no
  * drafts), in the same harness. Latency, real-time factor and memory over time come from the
  * event stream (`liveMetrics`) and from the process. The contenders run one after the other:
- * each takes the audio's duration, so they cannot be interleaved round by round.
+ * each takes the audio's duration, so they cannot be interleaved round by round; instead one
+ * pass of each model alone is timed before, between and after them, with the load average, so
+ * that a change in what else the machine was doing shows in the result.
  */
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import type { TranscribeOptions } from '../../src/asr/types.js';
 import { WhisperModel } from '../../src/asr/whisper/whisper-model.js';
@@ -14,6 +17,7 @@ import { loadConfig } from '../../src/config/index.js';
 import { ModelStore } from '../../src/models/model-store.js';
 import { SessionPool, sessionPoolOptions } from '../../src/models/session-pool.js';
 import { type LatencySummary, liveMetrics } from '../../src/stream/metrics.js';
+import { runPass } from '../../src/stream/pass-runner.js';
 import { BENCH_FIXTURES, whisperFixtureFolder } from '../lib/fixtures.js';
 import {
   type ContenderRun,
@@ -29,14 +33,16 @@ const DRAFT_TOKENS = 8;
 const CONFIRM_TOKENS = 32;
 
 function budget(tokens: number): TranscribeOptions {
-  // Random weights decide nothing meaningful: fixed budgets make every pass cost the same, and
-  // the no-speech gate is off so that random "silence" verdicts do not skip passes.
+  // Random weights decide nothing meaningful: fixed budgets make every pass cost the same; the
+  // no-speech gate is off so that random "silence" verdicts do not skip passes; and the bare space
+  // token (220), which random decoders favour, is suppressed so that passes write words.
   return {
     language: 'en',
     withoutTimestamps: true,
     minNewTokens: tokens,
     maxNewTokens: tokens,
     noSpeechThreshold: null,
+    suppressTokens: [-1, 220],
   };
 }
 
@@ -102,34 +108,45 @@ export const suite: BenchSuite = {
     const draft = { model: tiny, options: budget(DRAFT_TOKENS) };
     const confirm = { model: base, options: budget(CONFIRM_TOKENS) };
 
-    // One pass of each model alone, warm: the floor under any pass latency on this machine.
-    const clip = { samples: samples.subarray(0, 3 * 16_000), sampleRate: 16_000 };
+    // One pass of each model alone (as the pipeline runs it), warm: the floor under any pass
+    // latency on this machine.
+    const clip = samples.subarray(0, 3 * 16_000);
+    const signal = new AbortController().signal;
     const alone = async (pass: typeof draft) => {
-      await pass.model.transcribe(clip, pass.options);
+      await runPass(pass, clip, 0, '', signal);
       const times: number[] = [];
       for (let i = 0; i < (quick ? 2 : 5); i++) {
         const started = performance.now();
-        await pass.model.transcribe(clip, pass.options);
+        await runPass(pass, clip, 0, '', signal);
         times.push(performance.now() - started);
       }
       return summarize(times);
     };
-    const floor = { draft: await alone(draft), confirm: await alone(confirm) };
-
+    // The machine is shared: the floor is taken before, between and after the contenders, so a
+    // change of load during the runs shows.
+    const probe = async () => ({
+      draft: await alone(draft),
+      confirm: await alone(confirm),
+      load: round(loadavg()[0] ?? 0, 2),
+    });
+    const floors = [await probe()];
     const ours = report('tiny+base', await runContender(samples, { draft, confirm }), durationS);
+    floors.push(await probe());
     const baseline = report(
       'baseline',
       await runContender(samples, { draft: null, confirm, confirmStepMs: 1000, agreement: 2 }),
       durationS,
     );
+    floors.push(await probe());
+    const floor = floors[0] as Awaited<ReturnType<typeof probe>>;
     await Promise.all([tiny.close(), base.close()]);
     await pool.close();
 
     const draftP50 = ours.data.wall.latency.draftWindow.p50;
     const confirmP50 = ours.data.wall.latency.confirmWindow.p50;
     const summary = [
-      `audio: ${durationS} s of eSpeak speech with pauses, paced in real time; no VAD; fp32 random weights; budgets ${DRAFT_TOKENS} (draft) and ${CONFIRM_TOKENS} (confirm) tokens`,
-      `one pass alone on 3 s: tiny ${round(floor.draft.median, 0)} ms, base ${round(floor.confirm.median, 0)} ms (median of ${floor.draft.runs})`,
+      `audio: ${durationS} s of eSpeak speech with pauses, paced in real time; no VAD; fp32 random weights; budgets ${DRAFT_TOKENS} (draft) and ${CONFIRM_TOKENS} (confirm) tokens, space token suppressed`,
+      `one pass alone on 3 s (before / between / after the contenders): tiny ${floors.map((f) => round(f.draft.median, 0)).join(' / ')} ms, base ${floors.map((f) => round(f.confirm.median, 0)).join(' / ')} ms (medians of ${floor.draft.runs}); load average ${floors.map((f) => f.load).join(' / ')}`,
       ...ours.lines,
       ...baseline.lines,
       `targets: draft p50 ≤ 300 ms: ${draftP50 !== null && draftP50 <= 300 ? 'met' : 'not met'} (${draftP50} ms); confirm p50 ≤ 1500 ms: ${confirmP50 !== null && confirmP50 <= 1500 ? 'met' : 'not met'} (${confirmP50} ms); flat memory: ${Math.abs(ours.data.memory.heapSlopeMBPerMin) < 2 ? 'yes' : 'no'} (heap ${ours.data.memory.heapSlopeMBPerMin} MB/min)`,
@@ -141,7 +158,7 @@ export const suite: BenchSuite = {
         durationS,
         budgets: { draft: DRAFT_TOKENS, confirm: CONFIRM_TOKENS },
         threads: { intraOp: config.onnx.intraOpThreads, interOp: config.onnx.interOpThreads },
-        passAloneMs: floor,
+        passAloneMs: floors,
         ours: ours.data,
         baseline: baseline.data,
       },

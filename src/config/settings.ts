@@ -169,6 +169,13 @@ export const settings = {
       parse: optionalString(),
       description: "Voice used when a request names none. Default: the engine's own default.",
     }),
+    kokoroDtype: setting({
+      env: 'EARSHOT_TTS_KOKORO_DTYPE',
+      default: 'q8' as 'fp32' | 'fp16' | 'q8' | 'uint8' | 'q4' | 'q4f16',
+      parse: oneOf(['fp32', 'fp16', 'q8', 'uint8', 'q4', 'q4f16'] as const),
+      description:
+        'Weight format of Kokoro models (fp32 325 MB, fp16, q8 92 MB and fast on CPU, uint8, q4, q4f16).',
+    }),
     maxInputChars: setting({
       env: 'EARSHOT_TTS_MAX_INPUT_CHARS',
       default: 4096,

@@ -9,7 +9,12 @@ import { piperVoiceEntries, piperVoiceInfo } from '../../src/tts/piper/voices.js
 import { createSpeechModel } from '../../src/tts/registry.js';
 import { planSpeech, synthesize } from '../../src/tts/synthesize.js';
 import { buildAudioModel } from '../fixtures/audio-models.js';
-import { PIPER_DIMS, piperHop } from '../fixtures/piper/dims.js';
+import {
+  PIPER_DIMS,
+  PIPER_DURATION_CENTRE,
+  PIPER_DURATION_SPREAD,
+  piperHop,
+} from '../fixtures/piper/dims.js';
 import { piperVoiceConfig } from '../fixtures/piper/index.js';
 import { buildPiperProbe } from '../fixtures/tts-probes.js';
 import { TestHub } from '../helpers/hub-server.js';
@@ -149,10 +154,12 @@ describe('Piper voices', () => {
     const text = 'The quick brown fox jumps over the lazy dog.';
     const { ids } = piperPhonemeIds(await piperPhonemes(text, config), config);
     const hop = piperHop(PIPER_DIMS.tiny);
-    // Frames per id are ceil(exp(logw) · length scale) with logw within log(2.8) ± 0.84.
+    // Frames per id are ceil(exp(logw) · length scale), logw within log(centre) ± spread.
+    const perId = (sign: number, speed: number) =>
+      Math.ceil((PIPER_DURATION_CENTRE * Math.exp(sign * PIPER_DURATION_SPREAD)) / speed);
     const frames = (speed: number) => ({
-      min: Math.ceil((2.8 * Math.exp(-0.84)) / speed) * ids.length * hop,
-      max: Math.ceil((2.8 * Math.exp(0.84)) / speed) * ids.length * hop,
+      min: perId(-1, speed) * ids.length * hop,
+      max: perId(1, speed) * ids.length * hop,
     });
     for (const speed of [1, 2]) {
       const { samples, sampleRate } = await model.doSynthesize({

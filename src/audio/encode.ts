@@ -210,10 +210,12 @@ async function* encodeWithFfmpeg(
     await feeding;
     completed = true;
   } finally {
-    // The consumer stopped early (or feeding failed): do not leave ffmpeg running.
+    // The consumer stopped early (or feeding failed): do not leave ffmpeg running, and return
+    // only once the input is closed, so no work for this stream goes on after it.
     if (!completed) {
       stopped = true;
       run.kill();
+      await feeding.catch(() => {});
     }
   }
   const error = await failed;

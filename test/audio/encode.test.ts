@@ -110,14 +110,22 @@ describe('encodeAudioStream', () => {
       try {
         for (; pulled < 100; ) {
           pulled++;
+          // Each block takes a moment to make, as a sentence does.
+          await new Promise((resolve) => setTimeout(resolve, 20));
           yield tone(440, 16000, 1);
         }
       } finally {
         closed();
       }
     }
+    let closedFirst = false;
+    void inputClosed.then(() => {
+      closedFirst = true;
+    });
     for await (const _chunk of encodeAudioStream(seconds(), 16000, 'mp3')) break;
-    await inputClosed;
+    // Leaving the loop returns only once the input is closed: nothing goes on in the background.
+    await Promise.resolve();
+    expect(closedFirst).toBe(true);
     expect(pulled).toBeLessThan(100);
   });
 });

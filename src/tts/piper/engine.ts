@@ -120,14 +120,14 @@ export class PiperSpeechModel implements SpeechModel {
     const { model, config } = await this.load(entry);
     const warnings: SpeechWarning[] = unsupportedSettings(options, 'Piper');
     const phonemes = await piperPhonemes(options.text, config, this.options.espeak);
-    const { ids, missing } = piperPhonemeIds(phonemes, config);
+    const { ids, spoken, missing } = piperPhonemeIds(phonemes, config);
     if (missing.size > 0) {
       warnings.push({
         type: 'other',
         message: `The voice has no id for ${missing.size} phoneme(s) (${[...missing.keys()].join(' ')}); they were skipped.`,
       });
     }
-    if (ids.length <= 4) {
+    if (spoken === 0) {
       return { samples: new Float32Array(0), sampleRate: config.sampleRate, warnings };
     }
     const lease = await acquireModelSession(this.options.sessions, model, 'model');

@@ -57,6 +57,8 @@ export async function piperPhonemes(
 
 export interface PhonemeIds {
   ids: number[];
+  /** How many phonemes got ids (0: nothing to say). */
+  spoken: number;
   /** Phonemes the voice has no id for (skipped, as Piper does), with their counts. */
   missing: Map<string, number>;
 }
@@ -67,6 +69,7 @@ export function piperPhonemeIds(phonemes: readonly string[], config: PiperVoiceC
   const pad = table.get('_') as readonly number[];
   const ids: number[] = [...(table.get('^') as readonly number[]), ...pad];
   const missing = new Map<string, number>();
+  let spoken = 0;
   for (const phoneme of phonemes) {
     const found = table.get(phoneme) ?? table.get(phoneme.toLowerCase());
     if (!found) {
@@ -74,7 +77,8 @@ export function piperPhonemeIds(phonemes: readonly string[], config: PiperVoiceC
       continue;
     }
     ids.push(...found, ...pad);
+    spoken++;
   }
   ids.push(...(table.get('$') as readonly number[]));
-  return { ids, missing };
+  return { ids, spoken, missing };
 }

@@ -117,6 +117,13 @@ describe("Kokoro's phonemes and tokens", () => {
       gender: 'female',
     });
   });
+
+  it("answers to OpenAI's names of the voices it has", async () => {
+    const model = await voices.kokoro();
+    expect(await model.resolveVoice('Nova')).toMatchObject({ id: 'af_nova', gender: 'female' });
+    // This model has no af_alloy: "alloy" is not taken to mean another voice.
+    expect(await model.resolveVoice('alloy')).toBeNull();
+  });
 });
 
 describe('Kokoro model calls', () => {

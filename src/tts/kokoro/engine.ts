@@ -41,6 +41,15 @@ export const KOKORO_REPO = 'onnx-community/Kokoro-82M-v1.0-ONNX';
 export const KOKORO_DEFAULT_VOICE = 'af_heart';
 export const KOKORO_SAMPLE_RATE = 24_000;
 
+/** OpenAI's voice names that Kokoro has voices of (clients written for OpenAI send them). */
+export const KOKORO_OPENAI_VOICES: Readonly<Record<string, string>> = {
+  alloy: 'af_alloy',
+  echo: 'am_echo',
+  fable: 'bm_fable',
+  nova: 'af_nova',
+  onyx: 'am_onyx',
+};
+
 export interface KokoroModelOptions {
   /** Hub id (optionally `@revision`) or folder in the onnx-community layout. */
   model: string;
@@ -99,9 +108,13 @@ export class KokoroSpeechModel implements SpeechModel {
     return this.names.map(kokoroVoiceInfo);
   }
 
-  /** Finds the voice (any case), fetching the model and the voice's file on first use. */
+  /**
+   * Finds the voice (any case; OpenAI's names for the Kokoro voices named after them), fetching
+   * the model and the voice's file on first use.
+   */
   async resolveVoice(requested: string): Promise<SpeechVoice | null> {
-    const wanted = requested.trim().toLowerCase();
+    const given = requested.trim().toLowerCase();
+    const wanted = KOKORO_OPENAI_VOICES[given] ?? given;
     const name = this.names.find((candidate) => candidate.toLowerCase() === wanted);
     if (!name) return null;
     await this.load(name);

@@ -144,7 +144,7 @@ interface RowResult {
   model?: string;
   characters: number;
   audioS: number;
-  /** Making the model and speaking the first sentence with it, once, in a warm process. */
+  /** Making the model and speaking "Cold start." with it, once (the process is already warm). */
   coldFirstAudioMs: number;
   firstAudioMs: Summary;
   firstMp3ByteMs: Summary;
@@ -214,7 +214,7 @@ export const suite: BenchSuite = {
       const speed = 1 / result.realTimeFactor.median;
       summary.push(
         `${result.engine}: ${result.characters} characters → ${result.audioS} s of audio${result.model ? ` (${result.model})` : ''}`,
-        `  first audio, cold:       ${result.coldFirstAudioMs.toFixed(0)} ms (model made and loaded, first sentence)`,
+        `  first audio, cold:       ${result.coldFirstAudioMs.toFixed(0)} ms (model made and loaded, then "Cold start." spoken)`,
         `  time to first audio:     ${formatMs(result.firstAudioMs)}`,
         `  time to first MP3 byte:  ${formatMs(result.firstMp3ByteMs)}`,
         `  whole paragraph:         ${formatMs(result.totalMs)}`,

@@ -20,6 +20,7 @@ export const errorCatalogue = {
   rate_limited: { status: 429, retryable: true },
   overloaded: { status: 429, retryable: true },
   request_timeout: { status: 408, retryable: true },
+  server_shutting_down: { status: 503, retryable: true },
   // Audio input
   audio_unreadable: { status: 400, retryable: false },
   audio_empty: { status: 400, retryable: false },
@@ -51,6 +52,8 @@ export const errorCatalogue = {
   speech_speed_out_of_range: { status: 400, retryable: false },
   speech_synthesis_failed: { status: 500, retryable: true },
   model_inference_failed: { status: 500, retryable: false },
+  // Signal analysis
+  signal_not_finite: { status: 400, retryable: false },
   // External tools
   ffmpeg_not_found: { status: 500, retryable: false },
   ffmpeg_failed: { status: 500, retryable: true },
@@ -155,6 +158,13 @@ export class ModelError extends EarshotError {
 /** A speech synthesis request was invalid, or the engine failed to speak it. */
 export class SpeechError extends EarshotError {
   constructor(code: CodesOf<'speech_'>, message: string, options?: EarshotErrorOptions) {
+    super(code, message, options);
+  }
+}
+
+/** Samples handed to an analysis cannot be analysed (NaN or infinite values). */
+export class SignalError extends EarshotError {
+  constructor(code: CodesOf<'signal_'>, message: string, options?: EarshotErrorOptions) {
     super(code, message, options);
   }
 }

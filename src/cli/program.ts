@@ -3,7 +3,9 @@ import { EarshotError, toEarshotError } from '../errors.js';
 import { VERSION } from '../version.js';
 import { registerAudioCommands } from './commands/audio.js';
 import { registerConfigCommand } from './commands/config.js';
+import { registerFeaturesCommand } from './commands/features.js';
 import { registerModelsCommands } from './commands/models.js';
+import { registerServeCommand } from './commands/serve.js';
 import { registerSpeakCommand } from './commands/speak.js';
 import { registerTranscribeCommand } from './commands/transcribe.js';
 import { registerVadCommand } from './commands/vad.js';
@@ -40,6 +42,7 @@ export function createProgram(io: CliIo): Command {
     .addHelpText(
       'after',
       examples([
+        'earshot serve',
         'earshot audio info recording.m4a',
         'earshot speak "Hello there." -o hello.mp3',
         'earshot config --explain',
@@ -49,10 +52,12 @@ export function createProgram(io: CliIo): Command {
   const context = (command: Command): CliContext => contextFrom(command, io, io.env);
   registerConfigCommand(program, context);
   registerAudioCommands(program, context);
+  registerServeCommand(program, context);
   registerSpeakCommand(program, context);
   registerModelsCommands(program, context);
   registerTranscribeCommand(program, context);
   registerVadCommand(program, context);
+  registerFeaturesCommand(program, context);
   return program;
 }
 

@@ -111,3 +111,35 @@ export function url(): Parser<string> {
     throw new ParseFailure(`expected an http(s) URL, got ${describe(raw)}`);
   };
 }
+
+/**
+ * A string-to-string map: a JSON object, or `name=value` pairs separated by commas in an
+ * environment value (`whisper-1=onnx-community/whisper-base,fast=./models/tiny`).
+ */
+export function mapping(): Parser<Record<string, string>> {
+  return (raw) => {
+    if (typeof raw === 'object' && raw !== null && !Array.isArray(raw)) {
+      const entries = Object.entries(raw);
+      if (entries.every(([, value]) => typeof value === 'string' && value.trim() !== ''))
+        return Object.fromEntries(entries) as Record<string, string>;
+    }
+    if (typeof raw === 'string') {
+      const map: Record<string, string> = {};
+      for (const pair of raw.split(',')) {
+        if (pair.trim() === '') continue;
+        const at = pair.indexOf('=');
+        const key = pair.slice(0, at).trim();
+        const value = pair.slice(at + 1).trim();
+        if (at <= 0 || key === '' || value === '')
+          throw new ParseFailure(
+            `expected name=value pairs separated by commas, got ${describe(pair)}`,
+          );
+        map[key] = value;
+      }
+      return map;
+    }
+    throw new ParseFailure(
+      `expected an object of strings or name=value pairs, got ${describe(raw)}`,
+    );
+  };
+}

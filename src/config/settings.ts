@@ -10,6 +10,8 @@ import { MODEL_KINDS } from '../models/model-kinds.js';
 import {
   boolean,
   integer,
+  list,
+  mapping,
   number,
   oneOf,
   optionalString,
@@ -154,6 +156,92 @@ export const settings = {
       parse: integer({ min: 0 }),
       description:
         'Seconds a loaded model stays in memory unused before it is unloaded; 0 keeps models loaded.',
+    }),
+  },
+  server: {
+    host: setting({
+      env: 'EARSHOT_HOST',
+      default: '127.0.0.1',
+      parse: string({ nonEmpty: true }),
+      description:
+        'Address `earshot serve` listens on. The default answers this machine only; `0.0.0.0` opens it to the network.',
+    }),
+    port: setting({
+      env: 'EARSHOT_PORT',
+      default: 8000,
+      parse: integer({ min: 0, max: 65_535 }),
+      description: 'TCP port of `earshot serve` (0 picks a free one).',
+    }),
+    apiKeys: setting({
+      env: 'EARSHOT_API_KEYS',
+      default: [] as string[],
+      parse: list(),
+      description:
+        'API keys the server accepts (`Authorization: Bearer KEY` or `X-API-Key: KEY`); empty: no authentication.',
+      secret: true,
+    }),
+    corsOrigins: setting({
+      env: 'EARSHOT_CORS_ORIGINS',
+      default: [] as string[],
+      parse: list(),
+      description:
+        'Browser origins allowed to call the API (`https://app.example`, or `*` for any); empty: no cross-origin access.',
+    }),
+    uploadLimitMb: setting({
+      env: 'EARSHOT_UPLOAD_LIMIT_MB',
+      default: 25,
+      parse: number({ min: 0.001, max: 1_048_576 }),
+      description:
+        'Largest uploaded audio file, in megabytes (MB = 1,000,000 bytes); larger uploads get 413.',
+    }),
+    requestTimeoutS: setting({
+      env: 'EARSHOT_REQUEST_TIMEOUT_S',
+      default: 3600,
+      parse: number({ min: 0 }),
+      description:
+        'Longest time one request may take, waiting in the queue included, before it is abandoned with 408; 0: no limit.',
+    }),
+    modelConcurrency: setting({
+      env: 'EARSHOT_MODEL_CONCURRENCY',
+      default: 1,
+      parse: integer({ min: 1, max: 1024 }),
+      description:
+        'Requests one model works on at once; more wait in its queue. On a CPU, 1 gives the best throughput.',
+    }),
+    queueLength: setting({
+      env: 'EARSHOT_QUEUE_LENGTH',
+      default: 16,
+      parse: integer({ min: 0, max: 100_000 }),
+      description:
+        'Requests that may wait for a busy model; beyond that the server answers 429 with Retry-After.',
+    }),
+    rateLimitPerMinute: setting({
+      env: 'EARSHOT_RATE_LIMIT_PER_MINUTE',
+      default: 0,
+      parse: integer({ min: 0 }),
+      description:
+        'Requests per minute allowed per API key (per client address without keys), as a token bucket; 0: no limit.',
+    }),
+    models: setting({
+      env: 'EARSHOT_MODELS',
+      default: [] as string[],
+      parse: list(),
+      description:
+        'Further models clients may choose per request besides `asr.model` (hub ids or local folders); `/ready` checks that each can be loaded.',
+    }),
+    modelAliases: setting({
+      env: 'EARSHOT_MODEL_ALIASES',
+      default: {} as Record<string, string>,
+      parse: mapping(),
+      description:
+        'Extra model names, as `alias=model` pairs. `whisper-1`, `gpt-4o-transcribe` and `gpt-4o-mini-transcribe` name the default model (`asr.model`) unless set here.',
+    }),
+    shutdownGraceS: setting({
+      env: 'EARSHOT_SHUTDOWN_GRACE_S',
+      default: 30,
+      parse: number({ min: 0 }),
+      description:
+        'On SIGINT/SIGTERM, how long requests in progress may take to finish before they are cancelled.',
     }),
   },
   tts: {

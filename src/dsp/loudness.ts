@@ -59,12 +59,17 @@ function filter(
   return out;
 }
 
+/** The signal through BS.1770's K-weighting filter (high shelf, then high pass). */
+export function kWeighted(samples: Float32Array | Float64Array, sampleRate: number): Float64Array {
+  return filter(filter(samples, highShelf(sampleRate)), highPass(sampleRate));
+}
+
 /**
  * Integrated loudness of a mono signal in LUFS, or `-Infinity` when every block is below the
  * absolute gate (silence, or audio shorter than one 400 ms block).
  */
 export function integratedLoudness(samples: Float32Array, sampleRate: number): number {
-  const weighted = filter(filter(samples, highShelf(sampleRate)), highPass(sampleRate));
+  const weighted = kWeighted(samples, sampleRate);
   const block = Math.round(0.4 * sampleRate);
   const step = Math.round(0.1 * sampleRate);
   const powers: number[] = [];

@@ -34,6 +34,12 @@ export interface MelFilterBankOptions {
   norm?: 'slaney' | null;
 }
 
+/** Filters given as a row-major `nMels × nBins` matrix. */
+export interface DenseFilterMatrix {
+  weights: Float64Array;
+  nMels: number;
+}
+
 /**
  * A mel filter bank stored sparsely: each filter keeps only the FFT bins where it is non-zero,
  * which makes applying it about fifty times cheaper than a dense product.
@@ -46,10 +52,14 @@ export class MelFilterBank {
   /** Weights of each filter, starting at its first bin. */
   readonly weights: Float64Array[];
 
-  constructor(options: MelFilterBankOptions) {
-    const dense = melFilters(options);
-    this.nMels = options.nMels;
-    this.nBins = Math.floor(options.nFft / 2) + 1;
+  /**
+   * Builds librosa's filters from `options`, or takes any dense `nMels × nBins` matrix (Kaldi's
+   * filters, which are triangles in mel rather than in Hz, come in this way).
+   */
+  constructor(source: MelFilterBankOptions | DenseFilterMatrix) {
+    const dense = 'weights' in source ? source.weights : melFilters(source);
+    this.nMels = source.nMels;
+    this.nBins = dense.length / source.nMels;
     this.starts = new Uint32Array(this.nMels);
     this.weights = [];
     for (let m = 0; m < this.nMels; m++) {

@@ -125,3 +125,24 @@ export function spectrogram(
   });
   return { data, frames, bins };
 }
+
+/** A complex STFT, frame-major: bin k of frame t is `(re, im)[t * bins + k]`. */
+export interface ComplexSpectrogram {
+  re: Float32Array;
+  im: Float32Array;
+  frames: number;
+  bins: number;
+}
+
+/** The complex STFT of every frame (librosa `stft` / `torch.stft` with `onesided`). */
+export function stft(samples: Float32Array, options: StftOptions): ComplexSpectrogram {
+  const bins = Math.floor(options.nFft / 2) + 1;
+  const frames = stftFrameCount(samples.length, options);
+  const re = new Float32Array(frames * bins);
+  const im = new Float32Array(frames * bins);
+  forEachSpectrum(samples, options, (t, frameRe, frameIm) => {
+    re.set(frameRe.subarray(0, bins), t * bins);
+    im.set(frameIm.subarray(0, bins), t * bins);
+  });
+  return { re, im, frames, bins };
+}

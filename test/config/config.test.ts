@@ -133,3 +133,40 @@ describe('maskSecrets', () => {
     expect(secretKeys).toContain('models.hfToken');
   });
 });
+
+describe('server settings', () => {
+  it('reads API keys, origins and model aliases from environment strings', () => {
+    const { config } = loadConfig({
+      env: {
+        EARSHOT_API_KEYS: 'key-one, key-two',
+        EARSHOT_CORS_ORIGINS: 'https://app.example',
+        EARSHOT_MODEL_ALIASES: 'fast=./models/tiny, best=onnx-community/whisper-small',
+        EARSHOT_UPLOAD_LIMIT_MB: '0.5',
+      },
+      cwd: tempDir(),
+    });
+    expect(config.server.apiKeys).toEqual(['key-one', 'key-two']);
+    expect(config.server.corsOrigins).toEqual(['https://app.example']);
+    expect(config.server.modelAliases).toEqual({
+      fast: './models/tiny',
+      best: 'onnx-community/whisper-small',
+    });
+    expect(config.server.uploadLimitMb).toBe(0.5);
+    expect(maskSecrets(config).server?.apiKeys).toEqual(['********', '********']);
+  });
+
+  it('refuses a malformed alias list, naming the key', () => {
+    const error = configError(() =>
+      loadConfig({ env: { EARSHOT_MODEL_ALIASES: 'whisper-1' }, cwd: tempDir() }),
+    );
+    expect(error.message).toContain('server.modelAliases');
+    expect(error.message).toContain('name=value');
+  });
+
+  it('reads model aliases as an object from a config file', () => {
+    const file = configFile('aliases.json', { server: { modelAliases: { 'whisper-1': './m' } } });
+    expect(loadConfig({ env: {}, file }).config.server.modelAliases).toEqual({
+      'whisper-1': './m',
+    });
+  });
+});

@@ -8,7 +8,10 @@ import { logMelSpectrogram, WHISPER_N_FRAMES, WHISPER_N_SAMPLES } from '../../ds
 import { acquireModelSession } from '../../models/model-sessions.js';
 import type { ResolvedModel } from '../../models/model-store.js';
 import type { SessionLease, SessionPool } from '../../models/session-pool.js';
+import { SileroVad } from '../../vad/silero.js';
+import type { VadModel } from '../../vad/vad-model.js';
 import { WindowDecoder } from '../decoding/decode-window.js';
+import { transcribeSpeechWithVad } from '../speech-only.js';
 import type { WhisperTokenizer } from '../tokenizer/whisper-tokenizer.js';
 import { transcribeWhisper } from '../transcribe.js';
 import type {
@@ -28,13 +31,19 @@ export class WhisperModel implements TranscriptionModel {
     private readonly runtime: OnnxWhisperRuntime,
     readonly tokenizer: WhisperTokenizer,
     private readonly leases: SessionLease[],
+    private readonly vad: VadModel,
   ) {}
 
   /**
    * Loads a model the store has resolved (`store.resolve(ref, { kind: 'whisper', dtype })`); its
-   * sessions come from, and stay shared in, `pool`.
+   * sessions come from, and stay shared in, `pool`. `vad` serves the `vad` option (default: the
+   * packaged Silero v5, loaded on first use).
    */
-  static async load(model: ResolvedModel<'whisper'>, pool: SessionPool): Promise<WhisperModel> {
+  static async load(
+    model: ResolvedModel<'whisper'>,
+    pool: SessionPool,
+    options: { vad?: VadModel } = {},
+  ): Promise<WhisperModel> {
     const folder = await readWhisperFolder(model.folder);
     const encoder = await acquireModelSession(pool, model, 'encoder');
     let decoder: SessionLease;
@@ -46,7 +55,8 @@ export class WhisperModel implements TranscriptionModel {
     }
     try {
       const runtime = new OnnxWhisperRuntime(encoder, decoder, folder.architecture);
-      return new WhisperModel(model.name, runtime, folder.tokenizer, [encoder, decoder]);
+      const vad = options.vad ?? new SileroVad({ pool });
+      return new WhisperModel(model.name, runtime, folder.tokenizer, [encoder, decoder], vad);
     } catch (error) {
       encoder.release();
       decoder.release();
@@ -63,11 +73,13 @@ export class WhisperModel implements TranscriptionModel {
       audio.sampleRate === 16_000
         ? audio.samples
         : resample(audio.samples, audio.sampleRate, 16_000);
-    return transcribeWhisper(
-      { runtime: this.runtime, tokenizer: this.tokenizer },
-      samples,
-      options,
-    );
+    const parts = { runtime: this.runtime, tokenizer: this.tokenizer };
+    if (options.vad) {
+      return transcribeSpeechWithVad(samples, options, this.vad, (chunk, chunkOptions) =>
+        transcribeWhisper(parts, chunk, chunkOptions),
+      );
+    }
+    return transcribeWhisper(parts, samples, options);
   }
 
   async detectLanguage(audio: PcmAudio): Promise<LanguageDetection> {
@@ -98,6 +110,11 @@ export class WhisperModel implements TranscriptionModel {
     } finally {
       window.dispose();
     }
+  }
+
+  tokenText(token: number): { text: string; bytes: Uint8Array } | null {
+    if (token >= this.tokenizer.eot) return null;
+    return { text: this.tokenizer.decode([token]), bytes: this.tokenizer.bpe.tokenBytes(token) };
   }
 
   async close(): Promise<void> {

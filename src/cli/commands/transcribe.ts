@@ -39,6 +39,7 @@ interface TranscribeFlags {
   maxLineCount?: string;
   highlightWords?: boolean;
   raw?: string;
+  vad?: boolean;
   progress: boolean;
 }
 
@@ -86,6 +87,7 @@ function decodeOptions(flags: TranscribeFlags): TranscribeOptions {
     ...(flags.prompt ? { initialPrompt: flags.prompt } : {}),
     ...(flags.clipTimestamps ? { clipTimestamps: flags.clipTimestamps } : {}),
     conditionOnPreviousText: flags.conditionOnPreviousText,
+    ...(flags.vad ? { vad: true } : {}),
     wordTimestamps:
       flags.wordTimestamps === true ||
       flags.highlightWords === true ||
@@ -131,12 +133,14 @@ export function registerTranscribeCommand(
       '--highlight-words',
       'subtitles: one cue per word, underlined (implies word timestamps)',
     )
+    .option('--vad', 'transcribe only the speech voice activity detection finds (skips silence)')
     .option('--raw <rate[:channels]>', 'inputs are headerless s16le PCM at this rate')
     .option('--no-progress', 'no progress bars')
     .addHelpText(
       'after',
       examples([
         'earshot transcribe interview.m4a',
+        'earshot transcribe --vad --word-timestamps --format json meeting-with-long-pauses.wav',
         'earshot transcribe --model onnx-community/whisper-small --language pl wywiad.mp3',
         'earshot transcribe --format srt --max-line-width 42 --max-line-count 2 -o subs/ episode*.mkv',
         'earshot transcribe --task translate --format vtt lecture.webm > lecture.vtt',

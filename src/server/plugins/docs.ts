@@ -1,0 +1,40 @@
+/**
+ * The OpenAPI document, generated from the route schemas, and Swagger UI at `/docs` (its assets
+ * are served from the installed package: the page works with no internet access).
+ */
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { FastifyInstance } from 'fastify';
+import { VERSION } from '../../version.js';
+
+export async function installDocs(app: FastifyInstance): Promise<void> {
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: {
+        title: 'Earshot speech API',
+        description:
+          "Local, private speech recognition. OpenAI-compatible audio routes under `/v1`, the whisper-asr-webservice routes Bazarr uses (`/asr`, `/detect-language`), and operations routes (`/health`, `/ready`, `/metrics`). Errors under `/v1` use OpenAI's `{ error: { message, type, param, code } }` shape.",
+        version: VERSION,
+      },
+      tags: [
+        { name: 'OpenAI audio', description: 'OpenAI-compatible transcription and translation.' },
+        { name: 'OpenAI models', description: 'Models this server offers.' },
+        { name: 'whisper-asr-webservice', description: 'The API Bazarr speaks.' },
+        { name: 'Operations', description: 'Health, readiness and metrics.' },
+      ],
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer' },
+          apiKeyHeader: { type: 'apiKey', in: 'header', name: 'X-API-Key' },
+        },
+      },
+      security: [{ bearer: [] }, { apiKeyHeader: [] }],
+    },
+  });
+  await app.register(swaggerUi, {
+    routePrefix: '/docs',
+    uiConfig: { docExpansion: 'list', deepLinking: true },
+    staticCSP: true,
+  });
+}

@@ -1,0 +1,16 @@
+/**
+ * Every route module the server mounts, in order. A feature adds its HTTP API by writing a
+ * `RouteModule` and listing it here.
+ */
+import type { RouteModule } from '../types.js';
+import { bazarrRoutes } from './bazarr.js';
+import { openAiAudioRoutes } from './openai-audio.js';
+import { openAiModelRoutes } from './openai-models.js';
+import { operationsRoutes } from './operations.js';
+
+export const ROUTE_MODULES: readonly RouteModule[] = [
+  operationsRoutes,
+  openAiModelRoutes,
+  openAiAudioRoutes,
+  bazarrRoutes,
+];

@@ -38,7 +38,13 @@ export const PIPER_TEST_VOICES: readonly PiperVoiceSpec[] = [
   },
 ];
 
-export const KOKORO_TEST_VOICES = ['af_heart', 'af_nova', 'am_adam', 'bf_emma', 'ff_siwis'] as const;
+export const KOKORO_TEST_VOICES = [
+  'af_heart',
+  'af_nova',
+  'am_adam',
+  'bf_emma',
+  'ff_siwis',
+] as const;
 
 /** A configuration whose Kokoro dtype is the fixtures' fp32. */
 export const neuralConfig = loadConfig({ env: { EARSHOT_TTS_KOKORO_DTYPE: 'fp32' } }).config;

@@ -8,6 +8,7 @@ import cors from '@fastify/cors';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { EarshotError } from '../errors.js';
+import { createSpeechModel } from '../tts/registry.js';
 import { Admission } from './admission.js';
 import { systemClock } from './clock.js';
 import { ServerMetrics } from './metrics.js';
@@ -63,6 +64,7 @@ export async function buildServer(
     config,
     logger,
     models,
+    speech: dependencies.speech ?? ((name) => createSpeechModel(name, { config, logger })),
     admission,
     metrics,
     clock,

@@ -6,11 +6,13 @@ import type { RouteModule } from '../types.js';
 import { bazarrRoutes } from './bazarr.js';
 import { openAiAudioRoutes } from './openai-audio.js';
 import { openAiModelRoutes } from './openai-models.js';
+import { openAiSpeechRoutes } from './openai-speech.js';
 import { operationsRoutes } from './operations.js';
 
 export const ROUTE_MODULES: readonly RouteModule[] = [
   operationsRoutes,
   openAiModelRoutes,
   openAiAudioRoutes,
+  openAiSpeechRoutes,
   bazarrRoutes,
 ];

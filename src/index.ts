@@ -223,6 +223,51 @@ export type {
   ServerDependencies,
   Upload,
 } from './server/types.js';
+export type { EndpointDetector, EndpointEvent } from './stream/endpoints.js';
+export {
+  ALIGNMENT_ID_PATTERN,
+  alignmentId,
+  type BacktrackEvent,
+  type ConfirmEvent,
+  type DiffEvent,
+  type ErrorEvent,
+  type FinalEvent,
+  LIVE_EVENT_VERSION,
+  type LiveEvent,
+  LiveEventSchema,
+  type LiveEventType,
+  type LiveToken,
+  liveEventJsonSchema,
+  type SessionEvent,
+  type SpeechStartedEvent,
+  type SpeechStoppedEvent,
+  type TokenEvent,
+  type WindowEvent,
+} from './stream/events.js';
+export {
+  LIVE_TIMING_DEFAULTS,
+  type LiveOptions,
+  type LivePassConfig,
+  type LiveStats,
+  type LiveTiming,
+} from './stream/live-options.js';
+export {
+  type LatencyClock,
+  type LatencySummary,
+  type LiveMetrics,
+  liveMetrics,
+  type PassStats,
+} from './stream/metrics.js';
+export type { PcmFormat } from './stream/pcm-decoder.js';
+export { liveTranscription } from './stream/pipeline.js';
+export { AudioPush, type PacedAudioOptions, pacedAudio, pcmAudio } from './stream/sources.js';
+export {
+  emptyTranscript,
+  type LiveTranscript,
+  reduceTranscript,
+  transcriptText,
+} from './stream/transcript.js';
+export { type VadEndpointOptions, vadEndpoints } from './stream/vad-endpoints.js';
 export {
   ESPEAK_RATE,
   ESPEAK_SAMPLE_RATE,

@@ -432,7 +432,7 @@ export async function transcribeWhisper(
           } else {
             for (const segment of current) interpolateWords(segment, tokenizer, language);
           }
-          if (!singleTimestampEnding) {
+          if (!singleTimestampEnding && options.resumeAtLastWord !== false) {
             const end = lastWordEnd(current);
             if (end !== undefined && end > timeOffset) seek = Math.round(end * FRAMES_PER_SECOND);
           }

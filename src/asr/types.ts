@@ -52,6 +52,12 @@ export interface TranscribeOptions {
   maxInitialTimestamp?: number | null;
   /** Word start/end times from cross-attention alignment. Default false. */
   wordTimestamps?: boolean;
+  /**
+   * With word timestamps, start the next window at the end of the last word, as OpenAI does, so
+   * that a word cut by the window edge is decoded again (default true). False moves on by whole
+   * windows: audio up to 30 s then costs exactly one window, which live passes rely on.
+   */
+  resumeAtLastWord?: boolean;
   prependPunctuations?: string;
   appendPunctuations?: string;
   /** Start,end pairs in seconds to transcribe (`"0"` = the whole file), as a list or comma-separated. */

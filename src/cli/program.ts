@@ -4,6 +4,7 @@ import { VERSION } from '../version.js';
 import { registerAudioCommands } from './commands/audio.js';
 import { registerConfigCommand } from './commands/config.js';
 import { registerFeaturesCommand } from './commands/features.js';
+import { registerLiveCommand } from './commands/live.js';
 import { registerModelsCommands } from './commands/models.js';
 import { registerServeCommand } from './commands/serve.js';
 import { registerSpeakCommand } from './commands/speak.js';
@@ -52,6 +53,7 @@ export function createProgram(io: CliIo): Command {
   const context = (command: Command): CliContext => contextFrom(command, io, io.env);
   registerConfigCommand(program, context);
   registerAudioCommands(program, context);
+  registerLiveCommand(program, context);
   registerServeCommand(program, context);
   registerSpeakCommand(program, context);
   registerModelsCommands(program, context);

@@ -158,6 +158,74 @@ export const settings = {
         'Seconds a loaded model stays in memory unused before it is unloaded; 0 keeps models loaded.',
     }),
   },
+  live: {
+    model: setting({
+      env: 'EARSHOT_LIVE_MODEL',
+      default: null as string | null,
+      parse: optionalString(),
+      description:
+        'Model of the confirm pass of `earshot live`: a Whisper hub id (downloaded on first use) or folder.',
+    }),
+    draftModel: setting({
+      env: 'EARSHOT_LIVE_DRAFT_MODEL',
+      default: null as string | null,
+      parse: optionalString(),
+      description:
+        'Model of the draft pass; unset: the confirm model in both roles (single-model mode).',
+    }),
+    draftStepMs: setting({
+      env: 'EARSHOT_LIVE_DRAFT_STEP_MS',
+      default: 250,
+      parse: integer({ min: 20, max: 10_000 }),
+      description: 'New audio between draft passes, in milliseconds.',
+    }),
+    confirmStepMs: setting({
+      env: 'EARSHOT_LIVE_CONFIRM_STEP_MS',
+      default: 1000,
+      parse: integer({ min: 100, max: 30_000 }),
+      description:
+        'New audio between confirm passes, in milliseconds (endpoints also trigger one).',
+    }),
+    agreement: setting({
+      env: 'EARSHOT_LIVE_AGREEMENT',
+      default: 2,
+      parse: integer({ min: 1, max: 5 }),
+      description: 'Successive confirm hypotheses that must agree before words are committed.',
+    }),
+    holdBack: setting({
+      env: 'EARSHOT_LIVE_HOLD_BACK',
+      default: 1,
+      parse: integer({ min: 0, max: 10 }),
+      description: 'Trailing draft words withheld: more means less flicker and more latency.',
+    }),
+    trimAfterS: setting({
+      env: 'EARSHOT_LIVE_TRIM_AFTER_S',
+      default: 15,
+      parse: integer({ min: 2, max: 60 }),
+      description:
+        'Buffer length at which a long utterance is cut at the last confirmed word (a final is emitted).',
+    }),
+    vad: setting({
+      env: 'EARSHOT_LIVE_VAD',
+      default: true,
+      parse: boolean(),
+      description:
+        'Close utterances where voice activity detection (the `vad` settings) finds speech end.',
+    }),
+    endpointSilenceMs: setting({
+      env: 'EARSHOT_LIVE_ENDPOINT_MS',
+      default: 500,
+      parse: integer({ min: 100, max: 10_000 }),
+      description: 'Silence that closes an utterance in live transcription, in milliseconds.',
+    }),
+    maxBufferS: setting({
+      env: 'EARSHOT_LIVE_MAX_BUFFER_S',
+      default: 25,
+      parse: integer({ min: 4, max: 120 }),
+      description:
+        'Buffer length at which words are committed without agreement, so memory and compute stay bounded.',
+    }),
+  },
   server: {
     host: setting({
       env: 'EARSHOT_HOST',

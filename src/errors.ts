@@ -33,6 +33,7 @@ export const errorCatalogue = {
   audio_invalid_pcm: { status: 400, retryable: false },
   audio_invalid_base64: { status: 400, retryable: false },
   // WebSocket sessions (realtime, stream)
+  upgrade_required: { status: 426, retryable: false },
   invalid_json: { status: 400, retryable: false },
   unknown_event_type: { status: 400, retryable: false },
   input_audio_buffer_commit_empty: { status: 400, retryable: false },
@@ -125,6 +126,7 @@ export class InvalidRequestError extends EarshotError {
       | 'rate_limited'
       | 'overloaded'
       | 'request_timeout'
+      | 'upgrade_required'
       | 'invalid_json'
       | 'unknown_event_type'
       | 'input_audio_buffer_commit_empty'

@@ -8,6 +8,8 @@ import cors from '@fastify/cors';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { EarshotError } from '../errors.js';
+import { SessionPool, sessionPoolOptions } from '../models/session-pool.js';
+import { sileroVadFromConfig } from '../vad/silero.js';
 import { Admission } from './admission.js';
 import { systemClock } from './clock.js';
 import { ServerMetrics } from './metrics.js';
@@ -18,7 +20,9 @@ import { sendError, useErrorShape } from './plugins/errors.js';
 import { installRequestMetrics, RequestLogController } from './plugins/observability.js';
 import { installRateLimit } from './plugins/rate-limit.js';
 import { installRequestBody } from './plugins/request-body.js';
+import { installWebSocket } from './plugins/websocket.js';
 import { ROUTE_MODULES } from './routes/index.js';
+import { SocketSessions } from './socket-sessions.js';
 import type { ErrorSurface, RouteModule, ServerContext, ServerDependencies } from './types.js';
 
 export interface BuildServerOptions {
@@ -59,6 +63,9 @@ export async function buildServer(
   });
   admission.onChange((model, state) => metrics.setModelLoad(model, state.active, state.queued));
   models.onLoad((event) => metrics.observeModelLoad(event.modelId, event.ok, event.seconds));
+  // Without an injected VAD the server runs its own Silero, on a pool it closes itself.
+  const vadPool = dependencies.vad ? null : new SessionPool(sessionPoolOptions(config));
+  const vad = dependencies.vad ?? sileroVadFromConfig(config, vadPool as SessionPool);
   const context: ServerContext = {
     config,
     logger,
@@ -67,6 +74,8 @@ export async function buildServer(
     metrics,
     clock,
     shutdown: shutdown.signal,
+    sockets: new SocketSessions(config.server.maxSockets, metrics),
+    vad,
   };
 
   const timeoutMs = Math.round(config.server.requestTimeoutS * 1000);
@@ -110,6 +119,7 @@ export async function buildServer(
     fileSizeLimit: Math.round(config.server.uploadLimitMb * 1_000_000),
   });
   await installDocs(app);
+  await installWebSocket(app, context.sockets);
   // (Root hooks go before the routes, so that every route inherits them.) While shutting down,
   // a response that ends leaves its keep-alive connection open, which would keep the server
   // from closing: such connections are told to close, and closed.
@@ -122,6 +132,7 @@ export async function buildServer(
   });
   app.addHook('onClose', async () => {
     await models.close();
+    await vadPool?.close();
   });
 
   for (const module of routes) {

@@ -6,16 +6,23 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Config } from '../config/index.js';
 import type { Logger } from '../logging.js';
+import type { VadModel } from '../vad/vad-model.js';
 import type { Admission } from './admission.js';
 import type { Clock } from './clock.js';
 import type { ServerMetrics } from './metrics.js';
 import type { ModelRegistry } from './model-registry.js';
+import type { SocketSessions } from './socket-sessions.js';
 
 export interface ServerDependencies {
   config: Config;
   logger: Logger;
   models: ModelRegistry;
   clock?: Clock;
+  /**
+   * The VAD behind realtime turn detection. Default: Silero as the `vad` settings say, on a
+   * session pool of the server's own (closed with the server).
+   */
+  vad?: VadModel;
 }
 
 /** What every route module gets. */
@@ -28,6 +35,9 @@ export interface ServerContext {
   clock: Clock;
   /** Aborted when a shutdown's grace period is over: work still running must stop. */
   shutdown: AbortSignal;
+  /** Open WebSocket sessions: admission (`server.maxSockets`) and shutdown. */
+  sockets: SocketSessions;
+  vad: VadModel;
 }
 
 /** Which error shape a group of routes answers in. */

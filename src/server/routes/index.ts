@@ -7,10 +7,12 @@ import { bazarrRoutes } from './bazarr.js';
 import { openAiAudioRoutes } from './openai-audio.js';
 import { openAiModelRoutes } from './openai-models.js';
 import { operationsRoutes } from './operations.js';
+import { realtimeRoutes } from './realtime.js';
 
 export const ROUTE_MODULES: readonly RouteModule[] = [
   operationsRoutes,
   openAiModelRoutes,
   openAiAudioRoutes,
   bazarrRoutes,
+  realtimeRoutes,
 ];

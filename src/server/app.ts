@@ -111,6 +111,9 @@ export async function buildServer(
     allowedHeaders: ['Authorization', 'X-API-Key', 'Content-Type'],
     exposedHeaders: ['Retry-After', 'Content-Disposition'],
   });
+  // First among the hooks: an upgrade refused by a later hook (API key, rate limit) must still be
+  // known as one, so that its connection is closed after the answer.
+  await installWebSocket(app, context.sockets);
   installCancellation(app, { timeoutMs, shutdown: shutdown.signal, clock });
   installAuth(app, config.server.apiKeys);
   installRateLimit(app, config.server.rateLimitPerMinute, clock);
@@ -119,7 +122,6 @@ export async function buildServer(
     fileSizeLimit: Math.round(config.server.uploadLimitMb * 1_000_000),
   });
   await installDocs(app);
-  await installWebSocket(app, context.sockets);
   // (Root hooks go before the routes, so that every route inherits them.) While shutting down,
   // a response that ends leaves its keep-alive connection open, which would keep the server
   // from closing: such connections are told to close, and closed.

@@ -45,7 +45,7 @@ export function registerServeCommand(
   program
     .command('serve')
     .description(
-      'start the speech API server: OpenAI-compatible /v1/audio routes, the whisper-asr-webservice API Bazarr uses, /health, /ready, /metrics and API docs at /docs',
+      'start the speech API server: OpenAI-compatible /v1/audio routes, realtime transcription over WebSocket (/v1/realtime), the whisper-asr-webservice API Bazarr uses, /health, /ready, /metrics and API docs at /docs',
     )
     .option('--host <host>', 'address to listen on (default: server.host, 127.0.0.1)')
     .option('--port <port>', 'port to listen on (default: server.port, 8000)', portNumber)
@@ -81,6 +81,8 @@ export function registerServeCommand(
         ...modelStoreOptions(config),
         onProgress: logDownloads(logger),
       });
+      // One Silero VAD for speech-only transcription and for realtime turn detection.
+      const vad = sileroVadFromConfig(config, pool);
       const models = new ModelRegistry({
         defaultModel: config.asr.model,
         models: config.server.models,
@@ -89,11 +91,11 @@ export function registerServeCommand(
           store,
           pool,
           dtype: config.asr.dtype,
-          vad: sileroVadFromConfig(config, pool),
+          vad,
         }),
         idleTtlS: config.onnx.idleTtlS,
       });
-      const server = await buildServer({ config, logger, models });
+      const server = await buildServer({ config, logger, models, vad });
       const url = await server.listen();
       ctx.stdout.write(`Earshot is listening on ${url} (API documentation: ${url}/docs)\n`);
       const signal = await firstSignal(() => {

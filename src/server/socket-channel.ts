@@ -2,8 +2,9 @@
  * One WebSocket connection as the session protocols (realtime, stream) use it: JSON events out;
  * client messages in, handled one at a time in arrival order, with TCP backpressure (the socket
  * stops reading) when the protocol falls behind; graceful shutdown (no more input, work in
- * progress finishes, then close 1001); and one log line when it ends (route, duration, close
- * code, message counts: never content). A protocol failure closes the socket with 1011.
+ * progress finishes, then close 1001); a heartbeat that cuts peers which stopped answering pings;
+ * and one log line when it ends (route, duration, close code, message counts: never content). A
+ * protocol failure closes the socket with 1011.
  */
 import type { WebSocket } from '@fastify/websocket';
 import type { FastifyBaseLogger } from 'fastify';
@@ -33,6 +34,11 @@ export const CLOSE_CODES = {
 const MAX_QUEUED_MESSAGES = 16;
 /** How long a peer has to answer our close frame before the connection is cut. */
 const CLOSE_HANDSHAKE_MS = 2000;
+/**
+ * A ping goes out this often; a peer that has not answered the previous one by then is gone
+ * (a dropped network leaves no close behind) and its connection is cut, freeing its place.
+ */
+const HEARTBEAT_MS = 30_000;
 
 export interface SocketChannelOptions {
   route: string;
@@ -52,6 +58,8 @@ export class SocketChannel implements ClosableSession {
   private readonly opened: number;
   private readonly closed: Promise<void>;
   private forget: () => void = () => {};
+  private alive = true;
+  private stopHeartbeat: () => void = () => {};
 
   constructor(
     private readonly socket: WebSocket,
@@ -67,6 +75,10 @@ export class SocketChannel implements ClosableSession {
     this.forget = this.options.sessions.add(this.options.route, this);
     this.socket.on('message', (data, binary) => this.enqueue(toBuffer(data), binary));
     this.socket.once('close', (code) => this.onClose(code));
+    this.socket.on('pong', () => {
+      this.alive = true;
+    });
+    this.heartbeat();
     this.schedule(() => protocol.start());
   }
 
@@ -128,7 +140,20 @@ export class SocketChannel implements ClosableSession {
       });
   }
 
+  private heartbeat(): void {
+    this.stopHeartbeat = this.options.clock.setTimeout(() => {
+      if (!this.alive) {
+        this.socket.terminate();
+        return;
+      }
+      this.alive = false;
+      if (this.isOpen) this.socket.ping();
+      this.heartbeat();
+    }, HEARTBEAT_MS);
+  }
+
   private onClose(code: number): void {
+    this.stopHeartbeat();
     this.forget();
     this.protocol?.dispose();
     this.options.logger.info(

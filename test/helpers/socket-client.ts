@@ -30,9 +30,12 @@ export function socketUrl(serverUrl: string, path: string): string {
 
 export async function connect(
   url: string,
-  options: { protocols?: string[]; headers?: Record<string, string> } = {},
+  options: { protocols?: string[]; headers?: Record<string, string>; autoPong?: boolean } = {},
 ): Promise<SocketClient> {
-  const socketOptions: ClientOptions = options.headers ? { headers: options.headers } : {};
+  const socketOptions: ClientOptions = {
+    ...(options.headers ? { headers: options.headers } : {}),
+    ...(options.autoPong === false ? { autoPong: false } : {}),
+  };
   const socket = new WebSocket(url, options.protocols ?? [], socketOptions);
   const events: ServerEvent[] = [];
   const waiters: Array<() => void> = [];

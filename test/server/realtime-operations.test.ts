@@ -139,6 +139,32 @@ describe('refusals before the upgrade', () => {
   });
 });
 
+describe('dead peers', () => {
+  it('cuts a connection that stops answering pings and keeps one that answers', async () => {
+    const clock = new ManualClock();
+    const { server } = await start({ clock });
+    const url = socketUrl(server.url, PATH);
+    const silent = await connect(url, { autoPong: false });
+    const lively = await connect(url);
+    await silent.next('session.created');
+    await lively.next('session.created');
+    /** Resolves once the server has handled everything `client` sent so far (a pong included). */
+    const roundTrip = async (client: SocketClient) => {
+      const from = client.events.length;
+      client.send({ type: 'input_audio_buffer.commit' });
+      await client.next('error', from);
+    };
+    const pinged = new Promise((resolve) => lively.socket.once('ping', resolve));
+    clock.advance(30_000);
+    await pinged;
+    await roundTrip(lively);
+    clock.advance(30_000);
+    expect((await silent.closed).code).toBe(1006);
+    await roundTrip(lively);
+    await lively.close();
+  });
+});
+
 describe('realtime sessions in metrics and logs', () => {
   it('counts sockets, sessions, error events and audio, and logs each session without content', async () => {
     const { server } = await start();

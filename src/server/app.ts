@@ -63,8 +63,11 @@ export async function buildServer(
   });
   admission.onChange((model, state) => metrics.setModelLoad(model, state.active, state.queued));
   models.onLoad((event) => metrics.observeModelLoad(event.modelId, event.ok, event.seconds));
-  // Without an injected VAD the server runs its own Silero, on a pool it closes itself.
-  const vadPool = dependencies.vad ? null : new SessionPool(sessionPoolOptions(config));
+  // Without an injected VAD the server runs its own Silero, on a pool it closes itself. One
+  // thread per call is Silero's fastest (its frames are tiny), and leaves the cores to Whisper.
+  const vadPool = dependencies.vad
+    ? null
+    : new SessionPool({ ...sessionPoolOptions(config), intraOpThreads: 1, interOpThreads: 1 });
   const vad = dependencies.vad ?? sileroVadFromConfig(config, vadPool as SessionPool);
   const context: ServerContext = {
     config,

@@ -14,7 +14,7 @@ import {
   InvalidRequestError,
   toEarshotError,
 } from '../../errors.js';
-import { vadOptionsFromConfig } from '../../vad/vad-options.js';
+import { type VadOptions, vadOptionsFromConfig } from '../../vad/vad-options.js';
 import { openAiErrorType, toHttpError } from '../http-errors.js';
 import type { ServerContext } from '../types.js';
 import { type ClientEvent, ClientEventError, parseClientEvent } from './client-events.js';
@@ -56,12 +56,20 @@ export class RealtimeSession {
   private readonly abort = new AbortController();
   private readonly transcriber: TurnTranscriber;
   private readonly maxSamples: number;
+  private readonly rules: VadOptions;
   private draining = false;
 
   constructor(private readonly options: RealtimeSessionOptions) {
     const { context } = options;
     this.settings = defaultSettings(options.model ?? null);
     this.maxSamples = Math.round(context.config.server.realtimeMaxAudioS * BUFFER_RATE);
+    // The server's VAD rules, with turns split before they could fill the session's audio limit.
+    const rules = vadOptionsFromConfig(context.config);
+    const limitS = context.config.server.realtimeMaxAudioS / 2;
+    this.rules = {
+      ...rules,
+      maxSpeechDurationS: Math.min(rules.maxSpeechDurationS ?? limitS, limitS),
+    };
     this.transcriber = new TurnTranscriber({
       context,
       signal: AbortSignal.any([this.abort.signal, context.shutdown]),
@@ -196,8 +204,7 @@ export class RealtimeSession {
     const samples = this.buffer.append(pcm);
     if (!this.detector) return;
     this.onBoundaries(await this.detector.push(samples));
-    if (!this.turn)
-      this.buffer.dropBefore(this.buffer.end - this.detector.lookBack(this.vadRules()));
+    if (!this.turn) this.buffer.dropBefore(this.buffer.end - this.detector.lookBack(this.rules));
   }
 
   private onBoundaries(boundaries: readonly TurnBoundary[]): void {
@@ -276,7 +283,7 @@ export class RealtimeSession {
       this.detector = await TurnDetector.create({
         vad: this.options.context.vad,
         turn,
-        rules: this.vadRules(),
+        rules: this.rules,
       });
       this.detector.restart(this.buffer.end);
       return null;
@@ -285,13 +292,6 @@ export class RealtimeSession {
       this.settings = { ...this.settings, turnDetection: null };
       return toEarshotError(error);
     }
-  }
-
-  /** The server's VAD rules, with turns split before they could fill the session's audio limit. */
-  private vadRules() {
-    const rules = vadOptionsFromConfig(this.options.context.config);
-    const limitS = this.maxSamples / BUFFER_RATE / 2;
-    return { ...rules, maxSpeechDurationS: Math.min(rules.maxSpeechDurationS ?? limitS, limitS) };
   }
 
   private refuseWhileDraining(): void {

@@ -194,6 +194,7 @@ export {
   type SessionPoolOptions,
   sessionPoolOptions,
 } from './models/session-pool.js';
+export { KOKORO_CONTRACT, PIPER_CONTRACT } from './models/tts-contracts.js';
 export { WHISPER_DECODER_CONTRACT, WHISPER_ENCODER_CONTRACT } from './models/whisper-contracts.js';
 export { Admission, type AdmissionOptions, type AdmissionState } from './server/admission.js';
 export {
@@ -244,7 +245,28 @@ export {
   type EspeakModelOptions,
   EspeakSpeechModel,
 } from './tts/espeak/engine.js';
+export {
+  type EspeakPhonemeOptions,
+  espeakPhonemes,
+  type PhonemePiece,
+} from './tts/espeak/phonemes.js';
 export { type EspeakRunResult, EspeakRuntime, sharedEspeakRuntime } from './tts/espeak/runtime.js';
+export {
+  KOKORO_DEFAULT_VOICE,
+  KOKORO_REPO,
+  KOKORO_SAMPLE_RATE,
+  type KokoroModelOptions,
+  KokoroSpeechModel,
+} from './tts/kokoro/engine.js';
+export { kokoroPhonemes } from './tts/kokoro/phonemize.js';
+export {
+  PIPER_DEFAULT_VOICE,
+  PIPER_VOICES_REPO,
+  type PiperModelOptions,
+  PiperSpeechModel,
+} from './tts/piper/engine.js';
+export { piperPhonemeIds, piperPhonemes } from './tts/piper/phoneme-ids.js';
+export { type PiperVoiceConfig, parsePiperVoiceConfig } from './tts/piper/voice-config.js';
 export {
   createSpeechModel,
   OPENAI_SPEECH_MODELS,

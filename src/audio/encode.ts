@@ -175,17 +175,29 @@ async function* encodeWithFfmpeg(
     (error: unknown) => error,
   );
 
+  // Set when the consumer stops early: the blocks are not read any further (for synthesised
+  // speech that means no more sentences are synthesised for nobody).
+  let stopped = false;
   const feeding = (async () => {
     const write = (block: Float32Array) =>
       new Promise<void>((resolve) => {
-        if (block.length === 0) return resolve();
+        if (block.length === 0 || stopped) return resolve();
         const bytes = Buffer.from(block.buffer, block.byteOffset, block.byteLength);
-        if (run.stdin.write(bytes)) resolve();
-        else run.stdin.once('drain', resolve);
+        if (run.stdin.write(bytes)) return resolve();
+        const done = () => {
+          run.stdin.off('drain', done);
+          run.stdin.off('close', done);
+          resolve();
+        };
+        run.stdin.on('drain', done);
+        run.stdin.on('close', done);
       });
     try {
-      for await (const block of blocks) await write(resampler ? resampler.push(block) : block);
-      if (resampler) await write(resampler.flush());
+      for await (const block of blocks) {
+        if (stopped) break;
+        await write(resampler ? resampler.push(block) : block);
+      }
+      if (resampler && !stopped) await write(resampler.flush());
     } finally {
       run.stdin.end();
     }
@@ -198,8 +210,13 @@ async function* encodeWithFfmpeg(
     await feeding;
     completed = true;
   } finally {
-    // The consumer stopped early (or feeding failed): do not leave ffmpeg running.
-    if (!completed) run.kill();
+    // The consumer stopped early (or feeding failed): do not leave ffmpeg running, and return
+    // only once the input is closed, so no work for this stream goes on after it.
+    if (!completed) {
+      stopped = true;
+      run.kill();
+      await feeding.catch(() => {});
+    }
   }
   const error = await failed;
   if (error) throw translateEncodeFailure(error, format);

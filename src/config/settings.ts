@@ -6,6 +6,7 @@
  */
 import envPaths from 'env-paths';
 import { DTYPES, type Dtype } from '../models/dtypes.js';
+import { MODEL_KINDS } from '../models/model-kinds.js';
 import {
   boolean,
   integer,
@@ -270,6 +271,13 @@ export const settings = {
       default: null as string | null,
       parse: optionalString(),
       description: "Voice used when a request names none. Default: the engine's own default.",
+    }),
+    kokoroDtype: setting({
+      env: 'EARSHOT_TTS_KOKORO_DTYPE',
+      default: 'q8' as (typeof MODEL_KINDS.kokoro.dtypes)[number],
+      parse: oneOf(MODEL_KINDS.kokoro.dtypes),
+      description:
+        'Weight format of Kokoro models (fp32 325 MB, fp16, q8 92 MB and fast on CPU, uint8, q4, q4f16).',
     }),
     maxInputChars: setting({
       env: 'EARSHOT_TTS_MAX_INPUT_CHARS',

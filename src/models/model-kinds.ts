@@ -6,6 +6,7 @@
  */
 import type { ModelContract } from './contract.js';
 import { DTYPE_SUFFIXES, type Dtype } from './dtypes.js';
+import { KOKORO_CONTRACT, PIPER_CONTRACT } from './tts-contracts.js';
 import { WHISPER_DECODER_CONTRACT, WHISPER_ENCODER_CONTRACT } from './whisper-contracts.js';
 
 export interface ModelFileSpec {
@@ -71,7 +72,9 @@ export const MODEL_KINDS = {
     idPattern: /piper/i,
     voice: {},
     files: {
-      model: { path: '{voice}.onnx', onnx: true },
+      // `{voice}` is the voice's path in the repository: `en/en_US/lessac/medium/en_US-lessac-medium`
+      // in rhasspy/piper-voices, or just the name where voices lie at the top.
+      model: { path: '{voice}.onnx', onnx: true, contract: PIPER_CONTRACT },
       config: { path: '{voice}.onnx.json' },
     },
   },
@@ -84,7 +87,8 @@ export const MODEL_KINDS = {
       config: { path: 'config.json' },
       tokenizer: { path: 'tokenizer.json' },
       tokenizerConfig: { path: 'tokenizer_config.json' },
-      model: { path: 'onnx/model{suffix}.onnx', onnx: true },
+      model: { path: 'onnx/model{suffix}.onnx', onnx: true, contract: KOKORO_CONTRACT },
+      // The voice's style vectors: float32 [510, 1, 256], one row per token count.
       voice: { path: 'voices/{voice}.bin' },
     },
   },

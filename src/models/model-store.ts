@@ -18,6 +18,7 @@ import {
   removeFileRecord,
 } from './cache-layout.js';
 import { DTYPES, type Dtype, dtypeOfOnnxFile } from './dtypes.js';
+import { NetworkError } from './http.js';
 import { HubClient } from './hub-client.js';
 import {
   isCompanionOf,
@@ -108,6 +109,52 @@ export class ModelStore {
   /** Like `resolve`, but always asks the hub for the current files and fetches any that changed. */
   pull<K extends ModelKind>(ref: string, options: ResolveOptions<K>): Promise<ResolvedModel<K>> {
     return this.run(ref, options, true);
+  }
+
+  /**
+   * Every file path of a model's repository (with `/`): a local folder's files, or the hub's
+   * listing at the revision. Offline, or when the hub cannot be reached, a cached model lists
+   * the files it has. Engines with many voices in one repository list them from here.
+   */
+  async listFiles(ref: string, options: { signal?: AbortSignal } = {}): Promise<string[]> {
+    const parsed = parseModelRef(ref);
+    if (parsed.type === 'local') {
+      const files = await modelFiles(parsed.folder);
+      if (files.length === 0) {
+        throw new ModelError('model_not_found', `${parsed.folder} has no files.`, {
+          details: { model: parsed.folder },
+        });
+      }
+      return files.map((file) => file.path);
+    }
+    const folder = cacheFolder(this.options.dir, parsed.id, parsed.revision);
+    const cached = async (why: ModelError): Promise<string[]> => {
+      if (!(await readSource(folder))) throw why;
+      return (await modelFiles(folder)).map((file) => file.path);
+    };
+    const where = `Put the repository's files in ${folder}, or`;
+    if (this.options.offline) {
+      return cached(
+        new ModelError(
+          'model_offline',
+          `${parsed.name} is not in the model cache and EARSHOT_OFFLINE is set, so its files cannot be listed. ${where} unset EARSHOT_OFFLINE.`,
+          { details: { model: parsed.name, folder } },
+        ),
+      );
+    }
+    try {
+      const listing = await this.hub.listFiles(parsed.id, parsed.revision, options.signal);
+      return [...listing.files.keys()].sort();
+    } catch (error) {
+      if (!(error instanceof NetworkError)) throw error;
+      return cached(
+        new ModelError(
+          'model_hub_unreachable',
+          `${parsed.name} is not in the model cache and the hub at ${this.hub.hubUrl} could not be reached (${error.message}). ${where} try again once the network is back.`,
+          { cause: error, details: { model: parsed.name, folder } },
+        ),
+      );
+    }
   }
 
   list(): Promise<CachedModel[]> {

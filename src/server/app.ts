@@ -9,6 +9,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { EarshotError } from '../errors.js';
 import { SessionPool, sessionPoolOptions } from '../models/session-pool.js';
+import { createSpeechModel } from '../tts/registry.js';
 import { sileroVadFromConfig } from '../vad/silero.js';
 import { Admission } from './admission.js';
 import { systemClock } from './clock.js';
@@ -73,6 +74,7 @@ export async function buildServer(
     config,
     logger,
     models,
+    speech: dependencies.speech ?? ((name) => createSpeechModel(name, { config, logger })),
     admission,
     metrics,
     clock,

@@ -6,6 +6,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Config } from '../config/index.js';
 import type { Logger } from '../logging.js';
+import type { SpeechModel } from '../tts/speech-model.js';
 import type { VadModel } from '../vad/vad-model.js';
 import type { Admission } from './admission.js';
 import type { Clock } from './clock.js';
@@ -13,10 +14,18 @@ import type { ServerMetrics } from './metrics.js';
 import type { ModelRegistry } from './model-registry.js';
 import type { SocketSessions } from './socket-sessions.js';
 
+/**
+ * Finds the speech model a request names: an OpenAI name or nothing (the `tts.engine` default),
+ * an engine, or `engine:model`. Unknown names fail with `model_not_found`.
+ */
+export type SpeechModelSource = (name: string | null | undefined) => Promise<SpeechModel>;
+
 export interface ServerDependencies {
   config: Config;
   logger: Logger;
   models: ModelRegistry;
+  /** Speech models (default: the engine registry with a store and pool made from `config`). */
+  speech?: SpeechModelSource;
   clock?: Clock;
   /**
    * The VAD behind realtime turn detection. Default: Silero as the `vad` settings say, on a
@@ -30,6 +39,7 @@ export interface ServerContext {
   config: Config;
   logger: Logger;
   models: ModelRegistry;
+  speech: SpeechModelSource;
   admission: Admission;
   metrics: ServerMetrics;
   clock: Clock;

@@ -7,8 +7,11 @@
 import type { Config } from '../config/index.js';
 import { ModelError } from '../errors.js';
 import type { Logger } from '../logging.js';
-import type { SessionPool } from '../models/session-pool.js';
+import { ModelStore, modelStoreOptions } from '../models/model-store.js';
+import { SessionPool, sessionPoolOptions } from '../models/session-pool.js';
 import { EspeakSpeechModel } from './espeak/engine.js';
+import { KOKORO_REPO, KokoroSpeechModel } from './kokoro/engine.js';
+import { PIPER_VOICES_REPO, PiperSpeechModel } from './piper/engine.js';
 import type { SpeechModel } from './speech-model.js';
 
 /** What an engine factory may use. */
@@ -20,6 +23,9 @@ export interface SpeechEngineContext {
    * create their own from `config.onnx`.
    */
   sessions?: SessionPool;
+  /** Where neural engines find their files; default a store made from `config.models`. */
+  store?: ModelStore;
+  signal?: AbortSignal;
 }
 
 export interface SpeechEngineDefinition {
@@ -30,6 +36,55 @@ export interface SpeechEngineDefinition {
 }
 
 let espeak: EspeakSpeechModel | null = null;
+
+/** A store and session pool per configuration, for callers that bring none. */
+const defaults = new WeakMap<Config, { store: ModelStore; sessions: SessionPool }>();
+
+function resources(context: SpeechEngineContext): { store: ModelStore; sessions: SessionPool } {
+  let made = defaults.get(context.config);
+  if (!made) {
+    made = {
+      store: new ModelStore(modelStoreOptions(context.config)),
+      sessions: new SessionPool(sessionPoolOptions(context.config)),
+    };
+    defaults.set(context.config, made);
+  }
+  return { store: context.store ?? made.store, sessions: context.sessions ?? made.sessions };
+}
+
+/**
+ * Neural models made so far, per store and session pool: a model lists its voices and reads
+ * their configuration once, and every request after the first reuses it.
+ */
+const neural = new WeakMap<ModelStore, WeakMap<SessionPool, Map<string, Promise<SpeechModel>>>>();
+
+function reuse(
+  { store, sessions }: { store: ModelStore; sessions: SessionPool },
+  key: string,
+  make: () => Promise<SpeechModel>,
+): Promise<SpeechModel> {
+  let pools = neural.get(store);
+  if (!pools) {
+    pools = new WeakMap();
+    neural.set(store, pools);
+  }
+  let models = pools.get(sessions);
+  if (!models) {
+    models = new Map();
+    pools.set(sessions, models);
+  }
+  let model = models.get(key);
+  if (!model) {
+    const made = make();
+    model = made;
+    models.set(key, made);
+    // A failure (offline, no such model) is not remembered: the next request tries again.
+    made.catch(() => {
+      if (models.get(key) === made) models.delete(key);
+    });
+  }
+  return model;
+}
 
 export const speechEngines: Readonly<Record<string, SpeechEngineDefinition>> = {
   'espeak-ng': {
@@ -46,6 +101,41 @@ export const speechEngines: Readonly<Record<string, SpeechEngineDefinition>> = {
       return espeak;
     },
   },
+  piper: {
+    description:
+      'Piper: VITS voices (<voice>.onnx + .onnx.json) from rhasspy/piper-voices or a folder',
+    defaultModel: PIPER_VOICES_REPO,
+    async create(modelId, context) {
+      const model = modelId ?? PIPER_VOICES_REPO;
+      const { store, sessions } = resources(context);
+      return reuse({ store, sessions }, `piper:${model}`, () =>
+        PiperSpeechModel.create({
+          model,
+          store,
+          sessions,
+          ...(context.signal ? { signal: context.signal } : {}),
+        }),
+      );
+    },
+  },
+  kokoro: {
+    description: 'Kokoro-82M: ONNX with voices as style vectors, 24 kHz',
+    defaultModel: KOKORO_REPO,
+    async create(modelId, context) {
+      const model = modelId ?? KOKORO_REPO;
+      const dtype = context.config.tts.kokoroDtype;
+      const { store, sessions } = resources(context);
+      return reuse({ store, sessions }, `kokoro:${model}:${dtype}`, () =>
+        KokoroSpeechModel.create({
+          model,
+          dtype,
+          store,
+          sessions,
+          ...(context.signal ? { signal: context.signal } : {}),
+        }),
+      );
+    },
+  },
 };
 
 /** OpenAI's speech model names; each stands for the default engine (`tts.engine`). */
@@ -58,7 +148,7 @@ export function speechModelNames(): string[] {
 
 /**
  * Creates the speech model a request names: an engine ("espeak-ng"), an engine and model
- * ("piper:rhasspy/piper-voices/pl_PL-gosia-medium"), an OpenAI name, or nothing for the
+ * ("piper:rhasspy/piper-voices", "kokoro:./my-kokoro"), an OpenAI name, or nothing for the
  * configured default. Unknown names fail with `model_not_found`.
  */
 export async function createSpeechModel(

@@ -15,6 +15,11 @@ export interface SpeechVoice {
   /** Language tags the voice speaks, its main one first ("en-us", "en"). */
   languages: readonly string[];
   gender?: 'female' | 'male';
+  /**
+   * Rate of the audio this voice speaks at, where voices of one model differ (Piper's low and
+   * medium voices); default the model's `sampleRate`.
+   */
+  sampleRate?: number;
 }
 
 /** Something a request asked for that the engine did not do (warnings as data, not errors). */

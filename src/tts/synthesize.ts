@@ -37,7 +37,7 @@ export interface SpeechOptions {
   normalize?: boolean;
   /** Longest accepted input in characters (Unicode code points). Default 4096. */
   maxInputChars?: number;
-  /** Rate of the audio returned; default: the engine's own rate. */
+  /** Rate of the audio returned; default: the voice's own rate. */
   sampleRate?: number;
   signal?: AbortSignal;
 }
@@ -155,7 +155,7 @@ export async function planSpeech(
     speed,
     ...(options.pitch === undefined ? {} : { pitch: options.pitch }),
     ...(options.instructions === undefined ? {} : { instructions: options.instructions }),
-    sampleRate: options.sampleRate ?? model.sampleRate,
+    sampleRate: options.sampleRate ?? voice.sampleRate ?? model.sampleRate,
     ...(options.signal ? { signal: options.signal } : {}),
   };
 }

@@ -97,4 +97,35 @@ describe('encodeAudioStream', () => {
     // A second encode works: nothing was left holding resources.
     expect((await encodeAudio(tone(440, 16000, 0.2), 16000, 'flac')).length).toBeGreaterThan(0);
   });
+
+  it('stops reading its input when the consumer stops reading early', async () => {
+    // An input that would go on for 100 seconds, one second at a time (as synthesised speech
+    // comes sentence by sentence); it reports when it is closed.
+    let pulled = 0;
+    let closed: () => void = () => {};
+    const inputClosed = new Promise<void>((resolve) => {
+      closed = resolve;
+    });
+    async function* seconds() {
+      try {
+        for (; pulled < 100; ) {
+          pulled++;
+          // Each block takes a moment to make, as a sentence does.
+          await new Promise((resolve) => setTimeout(resolve, 20));
+          yield tone(440, 16000, 1);
+        }
+      } finally {
+        closed();
+      }
+    }
+    let closedFirst = false;
+    void inputClosed.then(() => {
+      closedFirst = true;
+    });
+    for await (const _chunk of encodeAudioStream(seconds(), 16000, 'mp3')) break;
+    // Leaving the loop returns only once the input is closed: nothing goes on in the background.
+    await Promise.resolve();
+    expect(closedFirst).toBe(true);
+    expect(pulled).toBeLessThan(100);
+  });
 });

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadAudio } from '../../src/audio/load.js';
 import { cli } from '../helpers/cli.js';
+import { useNeuralVoices } from '../helpers/neural-voices.js';
 import { useTempDir } from '../helpers/tmp.js';
 
 const tempDir = useTempDir();
@@ -91,5 +92,48 @@ describe('earshot speak', () => {
       EARSHOT_TTS_VOICE: 'nosuchvoice',
     });
     expect(result.stderr).toContain('error [speech_voice_not_found]');
+  });
+});
+
+describe('earshot speak with neural voices', () => {
+  const voices = useNeuralVoices();
+  const env = () => ({ EARSHOT_MODELS_DIR: join(tempDir(), 'models'), EARSHOT_OFFLINE: '1' });
+
+  it("speaks with a Piper voice from a folder, at the voice's own rate", async () => {
+    const output = join(tempDir(), 'piper.flac');
+    const model = `piper:${voices.piperFolder()}`;
+    const result = await cli(
+      ['speak', '--model', model, '--voice', 'en_US-danny-low', 'Hello there.', '-o', output],
+      env(),
+    );
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+    const decoded = await loadAudio(await readFile(output), { sampleRate: 'source' });
+    expect(decoded.sampleRate).toBe(16000);
+    expect(decoded.durationS).toBeGreaterThan(0.2);
+    const listed = await cli(['speak', '--model', model, '--list-voices'], env());
+    expect(listed.stdout).toMatch(/^pl_PL-gosia-medium\s+gosia \(pl_PL, medium\)/m);
+  });
+
+  it('speaks with Kokoro in the weight format asked for, and lists its voices', async () => {
+    const model = `kokoro:${voices.kokoroFolder()}`;
+    const result = await cli(
+      ['speak', '--model', model, '--dtype', 'fp32', '--voice', 'bf_emma', '--format', 'wav'],
+      env(),
+      'Good morning.',
+    );
+    expect(result.status).toBe(0);
+    const decoded = await loadAudio(result.stdoutBytes, { sampleRate: 'source' });
+    expect(decoded.sampleRate).toBe(24000);
+    const listed = await cli(['speak', '--model', model, '--list-voices', '--json'], env());
+    expect((JSON.parse(listed.stdout) as { id: string }[]).map((voice) => voice.id)).toContain(
+      'af_heart',
+    );
+    // The default weight format (q8) is not in the folder: a clear error, not a crash.
+    const missing = await cli(['speak', '--model', model, 'Hi.', '--format', 'wav'], env());
+    expect(missing.status).toBe(1);
+    expect(missing.stderr).toContain('error [model_not_found]');
+    const wrong = await cli(['speak', '--model', model, '--dtype', 'q9', 'Hi.'], env());
+    expect(wrong.stderr).toContain('error [invalid_parameter]');
   });
 });

@@ -10,6 +10,7 @@ import { createLogger } from '../../src/logging.js';
 import { buildServer, type EarshotServer } from '../../src/server/app.js';
 import type { Clock } from '../../src/server/clock.js';
 import { type ModelLoader, ModelRegistry } from '../../src/server/model-registry.js';
+import type { SpeechModelSource } from '../../src/server/types.js';
 
 export interface TestServerOptions {
   /** Server settings (the rest are defaults). */
@@ -23,6 +24,10 @@ export interface TestServerOptions {
   /** Loads the models (default: hands out the test models of `models`). */
   loader?: ModelLoader;
   defaultModel?: string;
+  /** Speech models (default: the engine registry with the server's configuration). */
+  speech?: SpeechModelSource;
+  /** Speech settings (the rest are defaults). */
+  tts?: Partial<Config['tts']>;
   clock?: Clock;
 }
 
@@ -49,6 +54,7 @@ export async function startServer(options: TestServerOptions): Promise<TestServe
       asr: { model: defaultModel },
       server: { models: ids.filter((id) => id !== defaultModel), ...options.server },
       ...(options.audio ? { audio: options.audio } : {}),
+      ...(options.tts ? { tts: options.tts } : {}),
     },
   });
   const chunks: string[] = [];
@@ -77,6 +83,7 @@ export async function startServer(options: TestServerOptions): Promise<TestServe
     config,
     logger,
     models: registry,
+    ...(options.speech ? { speech: options.speech } : {}),
     ...(options.clock ? { clock: options.clock } : {}),
   });
   const url = await server.listen({ host: '127.0.0.1', port: 0 });

@@ -187,7 +187,7 @@ describe('bad requests get a 4xx in the documented shape', () => {
   });
 
   it('an unknown route under /v1', async () => {
-    const response = await fetch(`${server.url}/v1/audio/speech`, { method: 'POST' });
+    const response = await fetch(`${server.url}/v1/audio/karaoke`, { method: 'POST' });
     expect(response.status).toBe(404);
     expect(await response.json()).toEqual(openAiError('not_found', null));
   });

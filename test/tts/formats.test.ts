@@ -1,11 +1,23 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { AUDIO_OUTPUT_FORMATS, type AudioOutputFormat } from '../../src/audio/encode.js';
 import { loadAudio } from '../../src/audio/load.js';
+import { SessionPool } from '../../src/models/session-pool.js';
 import { EspeakSpeechModel } from '../../src/tts/espeak/engine.js';
 import { synthesizeEncoded } from '../../src/tts/synthesize.js';
+import { SileroVad } from '../../src/vad/silero.js';
+import { speechTimestamps } from '../../src/vad/speech-timestamps.js';
+import { audibleExtent, overlapS } from '../helpers/audible.js';
 import { rms } from '../helpers/signals.js';
 
 const model = new EspeakSpeechModel();
+const pool = new SessionPool({
+  executionProvider: 'cpu',
+  intraOpThreads: 1,
+  interOpThreads: 1,
+  idleTtlS: 0,
+});
+afterAll(() => pool.close());
+const vad = new SileroVad({ pool, version: 'v5' });
 
 const TEXTS = {
   en: 'Earshot speaks as well as it listens. It runs on your own machine, and nothing you say ever leaves it. The quick brown fox jumps over the lazy dog.',
@@ -62,7 +74,7 @@ describe('synthesised speech in every format', () => {
       [format, 'pl', 'pl'],
     ]) as [AudioOutputFormat, 'en' | 'pl', string][],
   )(
-    '%s (%s) decodes back at the right rate with speech of the expected length',
+    '%s (%s) decodes back at the right rate with speech of the expected length, found by VAD',
     async (format, language, voice) => {
       const text = TEXTS[language];
       const bytes = await encode(text, format, { voice });
@@ -77,6 +89,15 @@ describe('synthesised speech in every format', () => {
       expect(decoded.durationS).toBeGreaterThan(min);
       expect(decoded.durationS).toBeLessThan(max);
       expect(audibleShare(decoded.samples, decoded.sampleRate)).toBeGreaterThan(0.5);
+      // Silero VAD finds speech, and it covers most of the utterance (pauses between sentences
+      // are the part it may leave out).
+      const found = await speechTimestamps(decoded.samples, {
+        model: vad,
+        sampleRate: decoded.sampleRate,
+      });
+      expect(found.length).toBeGreaterThan(0);
+      const extent = audibleExtent(decoded.samples, decoded.sampleRate);
+      expect(overlapS(found, extent) / (extent.endS - extent.startS)).toBeGreaterThan(0.8);
     },
   );
 

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/index.js';
 import { createSpeechModel } from '../../src/tts/registry.js';
-import type { SpeechModel } from '../../src/tts/speech-model.js';
 import {
   planSpeech,
   synthesize,
   synthesizeEncoded,
   synthesizeStream,
 } from '../../src/tts/synthesize.js';
+import { recording } from '../helpers/recording-model.js';
 
 const config = loadConfig({ env: {} }).config;
 const model = await createSpeechModel(null, { config });
@@ -17,27 +17,6 @@ const SENTENCES = [
   'The second one is a little longer than the first.',
   'And the third one ends it.',
 ];
-
-/** The real engine, recording when each segment's synthesis starts and ends. */
-function recording(inner: SpeechModel, events: string[]): SpeechModel {
-  return {
-    specificationVersion: inner.specificationVersion,
-    provider: inner.provider,
-    modelId: inner.modelId,
-    sampleRate: inner.sampleRate,
-    defaultVoice: inner.defaultVoice,
-    speedRange: inner.speedRange,
-    maxSegmentChars: inner.maxSegmentChars,
-    voices: () => inner.voices(),
-    resolveVoice: (voice) => inner.resolveVoice(voice),
-    doSynthesize: async (options) => {
-      events.push(`start ${options.text}`);
-      const result = await inner.doSynthesize(options);
-      events.push(`end ${options.text}`);
-      return result;
-    },
-  };
-}
 
 async function failure(promise: Promise<unknown>): Promise<{ code?: string; status?: number }> {
   try {

@@ -7,6 +7,7 @@ import { SessionPool, sessionPoolOptions } from '../../models/session-pool.js';
 import { buildServer } from '../../server/app.js';
 import { storeModelLoader } from '../../server/model-loader.js';
 import { ModelRegistry } from '../../server/model-registry.js';
+import { createSpeechModel } from '../../tts/registry.js';
 import { sileroVadFromConfig } from '../../vad/silero.js';
 import { type CliContext, examples } from '../context.js';
 
@@ -60,6 +61,7 @@ export function registerServeCommand(
         'earshot serve --host 0.0.0.0 --port 9000 --model onnx-community/whisper-small',
         'EARSHOT_API_KEYS=secret-key earshot serve',
         'curl -F file=@talk.mp3 -F model=whisper-1 http://127.0.0.1:8000/v1/audio/transcriptions',
+        `curl -H 'content-type: application/json' -d '{"model":"tts-1","voice":"nova","input":"Hello."}' http://127.0.0.1:8000/v1/audio/speech -o hello.mp3`,
       ]),
     )
     .action(async (options: ServeOptions, command: Command) => {
@@ -95,7 +97,14 @@ export function registerServeCommand(
         }),
         idleTtlS: config.onnx.idleTtlS,
       });
-      const server = await buildServer({ config, logger, models, vad });
+      const server = await buildServer({
+        config,
+        logger,
+        models,
+        // Speech models share the store and the session pool with the transcription models.
+        speech: (name) => createSpeechModel(name, { config, logger, store, sessions: pool }),
+        vad,
+      });
       const url = await server.listen();
       ctx.stdout.write(`Earshot is listening on ${url} (API documentation: ${url}/docs)\n`);
       const signal = await firstSignal(() => {

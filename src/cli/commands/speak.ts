@@ -8,10 +8,14 @@ import type { Command } from 'commander';
 import { AUDIO_OUTPUT_FORMATS } from '../../audio/encode.js';
 import type { Config } from '../../config/index.js';
 import { InvalidRequestError, SpeechError } from '../../errors.js';
+import { MODEL_KINDS } from '../../models/model-kinds.js';
+import { ModelStore, modelStoreOptions } from '../../models/model-store.js';
+import { SessionPool, sessionPoolOptions } from '../../models/session-pool.js';
 import { createSpeechModel, speechModelNames } from '../../tts/registry.js';
 import type { SpeechModel } from '../../tts/speech-model.js';
 import { checkSpeechFormat, SPEECH_SPEED_RANGE, synthesizeEncoded } from '../../tts/synthesize.js';
 import { type CliContext, examples } from '../context.js';
+import { downloadProgress } from '../download-progress.js';
 
 interface SpeakOptions {
   output?: string;
@@ -20,6 +24,7 @@ interface SpeakOptions {
   speed?: string;
   pitch?: string;
   model?: string;
+  dtype?: string;
   language?: string;
   rate?: string;
   bitrate?: string;
@@ -175,7 +180,14 @@ export function registerSpeakCommand(
       `tempo from ${SPEECH_SPEED_RANGE.min} to ${SPEECH_SPEED_RANGE.max} (default 1)`,
     )
     .option('--pitch <0-99>', "pitch, 50 being the voice's own (eSpeak NG)")
-    .option('--model <name>', `speech engine or model: ${speechModelNames().join(', ')}`)
+    .option(
+      '--model <name>',
+      `speech engine, or engine:model (a hub id or folder): ${speechModelNames().join(', ')}`,
+    )
+    .option(
+      '--dtype <dtype>',
+      `Kokoro weight format: ${KOKORO_DTYPES.join(', ')} (default tts.kokoroDtype, q8)`,
+    )
     .option('--language <tag>', "language of the text for numbers and dates (default: the voice's)")
     .option('--rate <hz>', "sample rate of the audio (default: the engine's, 22050 for eSpeak NG)")
     .option('--bitrate <kbps>', 'bit rate for mp3, aac and opus')
@@ -190,6 +202,9 @@ export function registerSpeakCommand(
         'cat note.txt | earshot speak --speed 1.5 --format opus > note.opus',
         'earshot speak --voice en-us+f3 --pitch 60 "Variants follow a plus sign." -o v.flac',
         'earshot speak --list-voices',
+        'earshot speak --model piper --voice pl_PL-gosia-medium "Dzień dobry." -o dzien.wav',
+        'earshot speak --model kokoro --voice bf_emma "Good morning." -o morning.mp3',
+        'earshot speak --model piper:./my-voices --list-voices',
       ]),
     )
     .addHelpText(
@@ -197,54 +212,93 @@ export function registerSpeakCommand(
       '\neSpeak NG voices are language ids (en-us, pl, de, …) with an optional variant after a\n' +
         'plus sign (en-us+f3, pl+m2); OpenAI voice names (alloy, nova, …) map to English voices.\n' +
         'eSpeak NG speaks 0.46–2.57 times normal speed itself; beyond that the audio is\n' +
-        'time-stretched at the same pitch.\n',
+        'time-stretched at the same pitch.\n' +
+        '\nPiper voices (--model piper, from rhasspy/piper-voices, or piper:<hub id or folder>) are\n' +
+        'named like en_US-lessac-medium; a multi-speaker voice takes a speaker after a plus sign.\n' +
+        'Kokoro (--model kokoro, onnx-community/Kokoro-82M-v1.0-ONNX) has voices such as af_heart\n' +
+        'and bf_emma. Neural voices are downloaded on first use (one voice at a time) and speak\n' +
+        '0.5–2 times normal speed themselves.\n',
     )
     .action(async (words: string[], options: SpeakOptions, command: Command) => {
       const ctx = context(command);
-      const model = await createSpeechModel(options.model, {
-        config: ctx.config,
-        logger: ctx.logger,
+      const config = options.dtype
+        ? { ...ctx.config, tts: { ...ctx.config.tts, kokoroDtype: kokoroDtype(options.dtype) } }
+        : ctx.config;
+      const store = new ModelStore({
+        ...modelStoreOptions(config),
+        onProgress: downloadProgress(ctx.stderr),
       });
-      if (options.listVoices) {
-        await listVoices(model, ctx, options.json === true);
-        return;
+      const sessions = new SessionPool(sessionPoolOptions(config));
+      try {
+        const model = await createSpeechModel(options.model, {
+          config,
+          logger: ctx.logger,
+          store,
+          sessions,
+        });
+        if (options.listVoices) {
+          await listVoices(model, ctx, options.json === true);
+          return;
+        }
+        await speak(model, words, options, ctx);
+      } finally {
+        await sessions.close();
       }
-      const format = outputFormat(options);
-      checkSpeechFormat(format);
-      const toStdout = options.output === undefined || options.output === '-';
-      if (toStdout && ctx.stdout.isTTY) {
-        throw new InvalidRequestError(
-          'invalid_request',
-          'Refusing to write audio to a terminal: use -o FILE or redirect the output.',
-        );
-      }
-      const stdin = ctx.stdin ?? process.stdin;
-      const fromStdin = words.length === 0 || (words.length === 1 && words[0] === '-');
-      if (fromStdin && stdin.isTTY) {
-        throw new InvalidRequestError(
-          'invalid_request',
-          'No text: give it as an argument or pipe it in (earshot speak --help).',
-        );
-      }
-      const text = fromStdin
-        ? await readText(stdin, ctx.config.tts.maxInputChars)
-        : words.join(' ');
-      let chunks = 0;
-      let seconds = 0;
-      const audio = synthesizeEncoded(model, text, {
-        ...speakRequest(options, ctx.config),
-        format,
-        onChunk: (chunk) => {
-          chunks++;
-          seconds += chunk.samples.length / chunk.sampleRate;
-          for (const warning of chunk.warnings) ctx.logger.warn({ warning }, 'speech warning');
-        },
-      });
-      const bytes = await writeOutput(audio, options.output, ctx);
-      if (format === 'wav' && !toStdout) await finishWavFile(options.output as string);
-      ctx.logger.info(
-        { model: model.provider, format, chunks, durationS: Number(seconds.toFixed(3)), bytes },
-        'spoke',
-      );
     });
+}
+
+const KOKORO_DTYPES = MODEL_KINDS.kokoro.dtypes;
+
+function kokoroDtype(value: string): (typeof KOKORO_DTYPES)[number] {
+  const dtype = KOKORO_DTYPES.find((candidate) => candidate === value.toLowerCase());
+  if (!dtype) {
+    throw new InvalidRequestError(
+      'invalid_parameter',
+      `--dtype must be one of ${KOKORO_DTYPES.join(', ')}, got "${value}".`,
+    );
+  }
+  return dtype;
+}
+
+async function speak(
+  model: SpeechModel,
+  words: string[],
+  options: SpeakOptions,
+  ctx: CliContext,
+): Promise<void> {
+  const format = outputFormat(options);
+  checkSpeechFormat(format);
+  const toStdout = options.output === undefined || options.output === '-';
+  if (toStdout && ctx.stdout.isTTY) {
+    throw new InvalidRequestError(
+      'invalid_request',
+      'Refusing to write audio to a terminal: use -o FILE or redirect the output.',
+    );
+  }
+  const stdin = ctx.stdin ?? process.stdin;
+  const fromStdin = words.length === 0 || (words.length === 1 && words[0] === '-');
+  if (fromStdin && stdin.isTTY) {
+    throw new InvalidRequestError(
+      'invalid_request',
+      'No text: give it as an argument or pipe it in (earshot speak --help).',
+    );
+  }
+  const text = fromStdin ? await readText(stdin, ctx.config.tts.maxInputChars) : words.join(' ');
+  let chunks = 0;
+  let seconds = 0;
+  const audio = synthesizeEncoded(model, text, {
+    ...speakRequest(options, ctx.config),
+    format,
+    onChunk: (chunk) => {
+      chunks++;
+      seconds += chunk.samples.length / chunk.sampleRate;
+      for (const warning of chunk.warnings) ctx.logger.warn({ warning }, 'speech warning');
+    },
+  });
+  const bytes = await writeOutput(audio, options.output, ctx);
+  if (format === 'wav' && !toStdout) await finishWavFile(options.output as string);
+  ctx.logger.info(
+    { model: model.provider, format, chunks, durationS: Number(seconds.toFixed(3)), bytes },
+    'spoke',
+  );
 }

@@ -19,11 +19,14 @@ export async function installDocs(app: FastifyInstance): Promise<void> {
       info: {
         title: 'Earshot speech API',
         description:
-          "Local, private speech recognition. OpenAI-compatible audio routes under `/v1`, the whisper-asr-webservice routes Bazarr uses (`/asr`, `/detect-language`), and operations routes (`/health`, `/ready`, `/metrics`). Errors under `/v1` use OpenAI's `{ error: { message, type, param, code } }` shape.",
+          "Local, private speech recognition and synthesis. OpenAI-compatible audio routes under `/v1` (transcriptions, translations, speech, voices), the whisper-asr-webservice routes Bazarr uses (`/asr`, `/detect-language`), and operations routes (`/health`, `/ready`, `/metrics`). Errors under `/v1` use OpenAI's `{ error: { message, type, param, code } }` shape.",
         version: VERSION,
       },
       tags: [
-        { name: 'OpenAI audio', description: 'OpenAI-compatible transcription and translation.' },
+        {
+          name: 'OpenAI audio',
+          description: 'OpenAI-compatible transcription, translation and speech synthesis.',
+        },
         { name: 'OpenAI models', description: 'Models this server offers.' },
         { name: 'whisper-asr-webservice', description: 'The API Bazarr speaks.' },
         { name: 'Realtime', description: 'Live transcription over WebSockets.' },

@@ -6,6 +6,7 @@ import type { RouteModule } from '../types.js';
 import { bazarrRoutes } from './bazarr.js';
 import { openAiAudioRoutes } from './openai-audio.js';
 import { openAiModelRoutes } from './openai-models.js';
+import { openAiSpeechRoutes } from './openai-speech.js';
 import { operationsRoutes } from './operations.js';
 import { realtimeRoutes } from './realtime.js';
 
@@ -13,6 +14,7 @@ export const ROUTE_MODULES: readonly RouteModule[] = [
   operationsRoutes,
   openAiModelRoutes,
   openAiAudioRoutes,
+  openAiSpeechRoutes,
   bazarrRoutes,
   realtimeRoutes,
 ];

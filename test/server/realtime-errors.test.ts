@@ -175,6 +175,22 @@ describe('refused client events get an error event and the session goes on', () 
   });
 });
 
+describe('large messages', () => {
+  it('checks an append of 15 MiB of audio like any other', async () => {
+    const client = await session();
+    const audio = Buffer.alloc(15 * 1024 * 1024, 1).toString('base64');
+    expect(
+      await refused(client, { type: 'input_audio_buffer.append', audio: `${audio.slice(4)}!!==` }),
+    ).toEqual(error('audio_invalid_base64', 'audio'));
+    // Valid, but more than this server's two seconds per session.
+    expect(await refused(client, { type: 'input_audio_buffer.append', audio })).toEqual(
+      error('input_audio_buffer_full', 'audio'),
+    );
+    await stillWorks(client);
+    await client.close();
+  });
+});
+
 describe('broken WebSocket traffic', () => {
   it('a connection sending bytes that are not WebSocket frames is closed with 1002', async () => {
     const client = await connect(socketUrl(server.url, '/v1/realtime?intent=transcription'));

@@ -17,7 +17,11 @@ export interface SocketProtocol {
   /** Runs first, before any client message is handled. */
   start(): Promise<void>;
   receive(data: Buffer, binary: boolean): Promise<void>;
-  /** Stops taking input; resolves once work in progress has finished or been cancelled. */
+  /**
+   * Stops taking input at once (later messages are refused), and resolves once the work in
+   * progress has finished or been cancelled. It may be called again: the channel does, after the
+   * message being handled when the first call came has finished, so work it started is included.
+   */
   drain(): Promise<void>;
   /** The connection is gone: cancel everything and release resources. */
   dispose(): void;
@@ -108,6 +112,8 @@ export class SocketChannel implements ClosableSession {
   async shutdown(): Promise<void> {
     const protocol = this.protocol;
     if (protocol && this.isOpen) {
+      protocol.drain().catch(() => {});
+      await this.chain;
       await protocol.drain().catch(() => {});
       this.close(CLOSE_CODES.goingAway, 'server shutting down');
     }

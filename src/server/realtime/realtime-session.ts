@@ -119,7 +119,7 @@ export class RealtimeSession {
     }
   }
 
-  /** Stops taking audio and resolves once every committed turn is transcribed (or cancelled). */
+  /** Stops taking audio at once; resolves once every committed turn is transcribed (or cancelled). */
   async drain(): Promise<void> {
     this.draining = true;
     await this.transcriber.idle();

@@ -8,11 +8,9 @@ import { readFileSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import { env, pipeline } from '@huggingface/transformers';
 import { transcribeWhisper } from '../../src/asr/transcribe.js';
-import { readWhisperFolder } from '../../src/asr/whisper/model-files.js';
-import { OnnxWhisperRuntime } from '../../src/asr/whisper/onnx-runtime.js';
-import type { WhisperRuntime } from '../../src/asr/whisper/runtime.js';
+import type { DecoderStepper, WhisperRuntime } from '../../src/asr/whisper/runtime.js';
+import { openWhisperRuntime } from '../../src/asr/whisper/whisper-model.js';
 import { loadAudio } from '../../src/audio/load.js';
-import { acquireModelSession } from '../../src/models/model-sessions.js';
 import { ModelStore } from '../../src/models/model-store.js';
 import { SessionPool } from '../../src/models/session-pool.js';
 
@@ -33,20 +31,21 @@ function timed(runtime: WhisperRuntime, steps: number[]): WhisperRuntime {
     hasCrossAttentions: runtime.hasCrossAttentions,
     encode: (features) => runtime.encode(features),
     alignmentAttention: (window, ids) => runtime.alignmentAttention(window, ids),
-    startDecoder(window, batch) {
-      const stepper = runtime.startDecoder(window, batch);
-      return {
-        async step(ids) {
-          const started = performance.now();
-          const logits = await stepper.step(ids);
-          steps.push(performance.now() - started);
-          return logits;
-        },
-        reorder: (sources) => stepper.reorder(sources),
-        dispose: () => stepper.dispose(),
-      };
-    },
+    startDecoder: (window, batch) => timedStepper(runtime.startDecoder(window, batch)),
+    startBatchDecoder: (windows) => timedStepper(runtime.startBatchDecoder(windows)),
   };
+  function timedStepper(stepper: DecoderStepper): DecoderStepper {
+    return {
+      async step(ids) {
+        const started = performance.now();
+        const logits = await stepper.step(ids);
+        steps.push(performance.now() - started);
+        return logits;
+      },
+      reorder: (sources) => stepper.reorder(sources),
+      dispose: () => stepper.dispose(),
+    };
+  }
 }
 
 let result: Record<string, number>;
@@ -66,17 +65,12 @@ if (engine === 'earshot') {
     idleTtlS: 0,
   });
   const model = await store.resolve(folder, { kind: 'whisper', dtype });
-  const files = await readWhisperFolder(folder);
-  const runtime = new OnnxWhisperRuntime(
-    await acquireModelSession(pool, model, 'encoder'),
-    await acquireModelSession(pool, model, 'decoder'),
-    files.architecture,
-  );
+  const { runtime, tokenizer } = await openWhisperRuntime(model, pool);
   const loadMs = performance.now() - loadStart;
   const steps: number[] = [];
   const started = performance.now();
   const transcript = await transcribeWhisper(
-    { runtime: timed(runtime, steps), tokenizer: files.tokenizer },
+    { runtime: timed(runtime, steps), tokenizer },
     samples,
     {
       language: 'en',

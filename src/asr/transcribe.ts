@@ -12,6 +12,12 @@ import {
 } from '../dsp/whisper-mel.js';
 import { InvalidRequestError } from '../errors.js';
 import {
+  defaultBatchRows,
+  encodeInOrder,
+  needsFallback,
+  windowBatcher,
+} from './batched-windows.js';
+import {
   resolveSuppressTokens,
   seededRandom,
   TIME_PRECISION,
@@ -252,27 +258,36 @@ export async function transcribeWhisper(
     const noSpeechThreshold =
       options.noSpeechThreshold === undefined ? 0.6 : options.noSpeechThreshold;
 
+    const thresholds = { compressionThreshold, logprobThreshold, noSpeechThreshold };
+    const clips = parseClips(options.clipTimestamps, contentFrames);
+    const batches = windowBatcher({
+      options,
+      clips,
+      contentFrames,
+      rows: defaultBatchRows(runtime, options),
+      decodeFirst: async (windows) =>
+        decoder.decodeBatch(
+          await encodeInOrder(windows, encode),
+          { ...baseDecode, temperature: temperatures[0] ?? 0, prompt: [] },
+          language,
+        ),
+    });
+
+    /** Decodes a window at each temperature in turn until the result passes the checks. */
     const decodeWithFallback = async (
       window: EncodedWindow,
       prompt: number[],
+      seek: number,
+      size: number,
     ): Promise<WindowDecodeResult> => {
       let result: WindowDecodeResult | null = null;
-      for (const temperature of temperatures) {
+      for (const [attempt, temperature] of temperatures.entries()) {
         options.signal?.throwIfAborted();
-        result = await decoder.decode(window, { ...baseDecode, temperature, prompt }, language);
-        let fallback = false;
-        if (compressionThreshold !== null && result.compressionRatio > compressionThreshold)
-          fallback = true;
-        if (logprobThreshold !== null && result.avgLogprob < logprobThreshold) fallback = true;
-        if (
-          noSpeechThreshold !== null &&
-          result.noSpeechProb > noSpeechThreshold &&
-          logprobThreshold !== null &&
-          result.avgLogprob < logprobThreshold
-        ) {
-          fallback = false; // silence: no point in trying harder
-        }
-        if (!fallback) break;
+        const batched = attempt === 0 ? batches.first(seek, size) : null;
+        result = batched
+          ? await batched
+          : await decoder.decode(window, { ...baseDecode, temperature, prompt }, language);
+        if (!needsFallback(result, thresholds)) break;
       }
       return result as WindowDecodeResult;
     };
@@ -285,7 +300,6 @@ export async function transcribeWhisper(
     let promptResetSince = 0;
     const remainingPromptLength =
       Math.floor(runtime.dimensions.nTextCtx / 2) - 1 - initialPromptTokens.length;
-    const clips = parseClips(options.clipTimestamps, contentFrames);
     const threshold = options.hallucinationSilenceThreshold ?? null;
     const sotSequence = tokenizer.sotSequence(language, task);
     let clipIndex = 0;
@@ -317,7 +331,7 @@ export async function transcribeWhisper(
                 .slice(-Math.max(0, remainingPromptLength)),
             ]
           : allTokens.slice(promptResetSince);
-        const result = await decodeWithFallback(window, prompt);
+        const result = await decodeWithFallback(window, prompt, seek, segmentSize);
         const tokens = result.tokens;
 
         if (noSpeechThreshold !== null) {

@@ -71,6 +71,12 @@ export interface TranscribeOptions {
    * original timeline. `true` uses the VAD's defaults.
    */
   vad?: boolean | VadTranscribeOptions;
+  /**
+   * Windows decoded together in one batch when they are independent: without timestamps and
+   * without conditioning on previous text. Default: as many as the model's cache allows within
+   * 512 MB (8 up to base size, 4 for small, 1 above); 1 turns batching off.
+   */
+  batchSize?: number;
   /** Seed of the sampler used at temperatures above 0, for reproducible output. */
   seed?: number;
   /** Progress through the audio, after every window. */

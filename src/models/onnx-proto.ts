@@ -1,99 +1,15 @@
 /**
- * Reading and writing ONNX model files: the part of `onnx.proto` (ONNX IR) that Earshot needs to
- * take weights out of a published model and to write a graph of its own. Fields not listed here
- * are skipped when reading.
+ * Reading and writing ONNX model files with the complete `onnx.proto` schema (the `onnx-proto`
+ * package): as plain objects, to take weights out of a published model or write a graph of its
+ * own, or as protobuf messages, to rewrite a graph while keeping every field it has.
  */
-import protobuf from 'protobufjs';
+
+import type { onnx } from 'onnx-proto';
+import onnxProto from 'onnx-proto';
 import { ModelError } from '../errors.js';
 
-const repeated = (type: string, id: number) => ({ rule: 'repeated', type, id });
-
-const root = protobuf.Root.fromJSON({
-  nested: {
-    onnx: {
-      nested: {
-        AttributeProto: {
-          fields: {
-            name: { type: 'string', id: 1 },
-            type: { type: 'int32', id: 20 },
-            f: { type: 'float', id: 2 },
-            i: { type: 'int64', id: 3 },
-            s: { type: 'bytes', id: 4 },
-            t: { type: 'TensorProto', id: 5 },
-            g: { type: 'GraphProto', id: 6 },
-            floats: repeated('float', 7),
-            ints: repeated('int64', 8),
-          },
-        },
-        ValueInfoProto: {
-          fields: { name: { type: 'string', id: 1 }, type: { type: 'TypeProto', id: 2 } },
-        },
-        NodeProto: {
-          fields: {
-            input: repeated('string', 1),
-            output: repeated('string', 2),
-            name: { type: 'string', id: 3 },
-            opType: { type: 'string', id: 4 },
-            domain: { type: 'string', id: 7 },
-            attribute: repeated('AttributeProto', 5),
-          },
-        },
-        ModelProto: {
-          fields: {
-            irVersion: { type: 'int64', id: 1 },
-            opsetImport: repeated('OperatorSetIdProto', 8),
-            producerName: { type: 'string', id: 2 },
-            graph: { type: 'GraphProto', id: 7 },
-          },
-        },
-        GraphProto: {
-          fields: {
-            node: repeated('NodeProto', 1),
-            name: { type: 'string', id: 2 },
-            initializer: repeated('TensorProto', 5),
-            input: repeated('ValueInfoProto', 11),
-            output: repeated('ValueInfoProto', 12),
-          },
-        },
-        TensorProto: {
-          fields: {
-            dims: repeated('int64', 1),
-            dataType: { type: 'int32', id: 2 },
-            floatData: { rule: 'repeated', type: 'float', id: 4, options: { packed: true } },
-            int64Data: { rule: 'repeated', type: 'int64', id: 7, options: { packed: true } },
-            name: { type: 'string', id: 8 },
-            rawData: { type: 'bytes', id: 9 },
-          },
-        },
-        TensorShapeProto: {
-          fields: { dim: repeated('Dimension', 1) },
-          nested: {
-            Dimension: {
-              oneofs: { value: { oneof: ['dimValue', 'dimParam'] } },
-              fields: { dimValue: { type: 'int64', id: 1 }, dimParam: { type: 'string', id: 2 } },
-            },
-          },
-        },
-        TypeProto: {
-          oneofs: { value: { oneof: ['tensorType'] } },
-          fields: { tensorType: { type: 'Tensor', id: 1 } },
-          nested: {
-            Tensor: {
-              fields: {
-                elemType: { type: 'int32', id: 1 },
-                shape: { type: 'TensorShapeProto', id: 2 },
-              },
-            },
-          },
-        },
-        OperatorSetIdProto: {
-          fields: { domain: { type: 'string', id: 1 }, version: { type: 'int64', id: 2 } },
-        },
-      },
-    },
-  },
-});
-const ModelProto = root.lookupType('onnx.ModelProto');
+// The package is CommonJS: its namespace comes in as the default export under Node's ESM.
+const ModelProto = onnxProto.onnx.ModelProto;
 
 /** ONNX element types used here (TensorProto.DataType). */
 export const ONNX_FLOAT = 1;
@@ -178,6 +94,28 @@ export function decodeOnnx(bytes: Uint8Array, path: string): OnnxModel {
 
 export function encodeOnnx(model: OnnxModel): Uint8Array {
   return ModelProto.encode(ModelProto.fromObject(model)).finish();
+}
+
+/** The model as a protobuf message: int64 fields stay exact and no field is lost on re-encoding. */
+export function decodeOnnxMessage(bytes: Uint8Array, path: string): onnx.ModelProto {
+  try {
+    const model = ModelProto.decode(bytes);
+    if (!model.graph) throw new Error('no graph');
+    return model;
+  } catch (error) {
+    throw new ModelError(
+      'model_corrupt',
+      `${path} is not a valid ONNX model: ${(error as Error).message}`,
+      {
+        cause: error,
+        details: { path },
+      },
+    );
+  }
+}
+
+export function encodeOnnxMessage(model: onnx.IModelProto): Uint8Array {
+  return ModelProto.encode(model).finish();
 }
 
 /** The values of a float tensor, whichever way the file stores them. */

@@ -319,3 +319,63 @@ describe('language', () => {
     });
   });
 });
+
+describe('batched windows', () => {
+  const independent = { withoutTimestamps: true, conditionOnPreviousText: false } as const;
+  // Window 1 is repetitive at temperature 0 and needs a fallback; window 2 is silence.
+  const script: Script = (context) => {
+    if (context.prefix[context.prefix.length - 1] === sot) {
+      return context.window === 2
+        ? { [tokenizer.noSpeech as number]: 15, [TRANSCRIBE as number]: 0 }
+        : {};
+    }
+    const done = sampled(context).filter((token) => token !== tokenizer.noTimestamps);
+    if (context.window === 2)
+      return done.length > 4 ? { [eot]: 0 } : { [HELLO]: 0, [WORLD]: 0, [AGAIN]: 0, [eot]: -0.5 };
+    const plan =
+      context.window === 1 && context.attempt === 0
+        ? Array(30).fill(LA)
+        : ([[HELLO], [WORLD, AGAIN], [], [LAST]][context.window] ?? [LAST, LAST]);
+    return { [plan[done.length] ?? eot]: 10 };
+  };
+
+  it('decodes independent windows in batches and gives the same result as one by one', async () => {
+    const samples = audio(100);
+    const batched = new ScriptedRuntime(script);
+    const together = await transcribeWhisper({ runtime: batched, tokenizer }, samples, {
+      language: 'en',
+      ...independent,
+      seed: 5,
+    });
+    const alone = new ScriptedRuntime(script);
+    const separately = await transcribeWhisper({ runtime: alone, tokenizer }, samples, {
+      language: 'en',
+      ...independent,
+      seed: 5,
+      batchSize: 1,
+    });
+    expect(batched.batchedRuns).toEqual([4]);
+    expect(alone.batchedRuns).toEqual([]);
+    const summary = (result: typeof together) =>
+      result.segments.map(({ seek, start, end, text, temperature }) => ({
+        seek,
+        start,
+        end,
+        text,
+        temperature,
+      }));
+    expect(summary(together)).toEqual(summary(separately));
+    expect(summary(together).map((segment) => segment.seek)).toEqual([0, 3000, 9000]);
+    expect(together.segments[1]?.temperature).toBe(0.2);
+  });
+
+  it('keeps windows sequential when they depend on each other', async () => {
+    const runtime = new ScriptedRuntime(script);
+    await transcribeWhisper({ runtime, tokenizer }, audio(100), {
+      language: 'en',
+      withoutTimestamps: true,
+      seed: 5,
+    });
+    expect(runtime.batchedRuns).toEqual([]);
+  });
+});

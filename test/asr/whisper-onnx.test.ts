@@ -241,6 +241,34 @@ describe('WhisperModel on a random fixture', () => {
     expect(progress.at(-1)).toBeCloseTo(65, 1);
   });
 
+  it('decodes independent windows in one batch with the same tokens as one by one', async () => {
+    const long = new Float32Array(16000 * 65);
+    for (let i = 0; i < long.length; i++) long[i] = jfk[i % jfk.length] as number;
+    const options = {
+      language: 'en',
+      ...budget,
+      withoutTimestamps: true,
+      conditionOnPreviousText: false,
+    } as const;
+    const batched = await model.transcribe({ samples: long, sampleRate: 16000 }, options);
+    const sequential = await model.transcribe(
+      { samples: long, sampleRate: 16000 },
+      { ...options, batchSize: 1 },
+    );
+    expect(batched.segments).toHaveLength(3);
+    expect(batched.segments.map((segment) => segment.tokens)).toEqual(
+      sequential.segments.map((segment) => segment.tokens),
+    );
+    for (const [index, segment] of batched.segments.entries()) {
+      expect(segment.avgLogprob).toBeCloseTo(sequential.segments[index]?.avgLogprob as number, 4);
+    }
+  });
+
+  it('steps with the cached-step graph derived from the merged decoder', () => {
+    // The parity tests above run through it too: their tokens match transformers.js on the merged file.
+    expect(model.usesCachedStepDecoder).toBe(true);
+  });
+
   it('detects a language and reports the whole probability table', async () => {
     const detection = await model.detectLanguage({ samples: jfk, sampleRate: 16000 });
     expect(Object.keys(detection.languageProbs)).toHaveLength(99);

@@ -45,12 +45,16 @@ export class ScriptedRuntime implements WhisperRuntime {
     nAudioCtx: 1500,
     nTextCtx: 448,
     nVocab: 51865,
+    dModel: 64,
+    decoderLayers: 2,
     alignmentHeads: [[0, 0]],
   };
   readonly hasCrossAttentions = false;
   readonly windows: ScriptedWindow[] = [];
   /** Every first-call prompt the decoder was given, for assertions about context. */
   readonly prompts: number[][] = [];
+  /** Rows of every batched decoder started (several windows at once). */
+  readonly batchedRuns: number[] = [];
 
   constructor(
     private readonly script: Script,
@@ -66,11 +70,23 @@ export class ScriptedRuntime implements WhisperRuntime {
   }
 
   startDecoder(window: EncodedWindow, batch: number): DecoderStepper {
-    const scripted = window as ScriptedWindow;
-    const attempt = scripted.decoders++;
+    return this.stepper(Array.from({ length: batch }, () => window as ScriptedWindow));
+  }
+
+  startBatchDecoder(windows: readonly EncodedWindow[]): DecoderStepper {
+    this.batchedRuns.push(windows.length);
+    return this.stepper(windows as ScriptedWindow[]);
+  }
+
+  /** One row per entry of `rowWindows`. */
+  private stepper(rowWindows: ScriptedWindow[]): DecoderStepper {
+    const batch = rowWindows.length;
+    const attempts = new Map<ScriptedWindow, number>();
+    for (const window of new Set(rowWindows)) attempts.set(window, window.decoders++);
     const rows: number[][] = Array.from({ length: batch }, () => []);
-    const logitsFor = (prefix: number[]) => {
+    const logitsFor = (scripted: ScriptedWindow, prefix: number[]) => {
       const row = new Float32Array(this.dimensions.nVocab).fill(this.floor);
+      const attempt = attempts.get(scripted) ?? 0;
       for (const [token, logit] of Object.entries(
         this.script({ window: scripted.index, featureMean: scripted.featureMean, attempt, prefix }),
       )) {
@@ -87,7 +103,7 @@ export class ScriptedRuntime implements WhisperRuntime {
           fed.forEach((token, p) => {
             (rows[b] as number[]).push(token);
             data.set(
-              logitsFor([...(rows[b] as number[])]),
+              logitsFor(rowWindows[b] as ScriptedWindow, [...(rows[b] as number[])]),
               (b * positions + p) * this.dimensions.nVocab,
             );
           });

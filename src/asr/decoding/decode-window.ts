@@ -6,7 +6,12 @@
 import { deflateSync } from 'node:zlib';
 import type { WhisperTokenizer } from '../tokenizer/whisper-tokenizer.js';
 import type { TranscriptionTask } from '../types.js';
-import { type EncodedWindow, logitsRow, type WhisperRuntime } from '../whisper/runtime.js';
+import {
+  type DecoderStepper,
+  type EncodedWindow,
+  logitsRow,
+  type WhisperRuntime,
+} from '../whisper/runtime.js';
 import {
   ApplyTimestampRules,
   HotwordBias,
@@ -15,7 +20,7 @@ import {
   SuppressBlank,
   SuppressTokens,
 } from './logit-filters.js';
-import { argmax, logSoftmax, logSumExp, sample, seededRandom, topK } from './math.js';
+import { argmax, logSumExp, sample, seededRandom, topK } from './math.js';
 
 /** Seconds per timestamp token: 30 s over 1500 encoder positions. */
 export const TIME_PRECISION = 0.02;
@@ -175,41 +180,94 @@ export class WindowDecoder {
   ): Promise<WindowDecodeResult> {
     const language = options.language ?? detectedLanguage;
     const { tokens: initial, sotIndex } = this.initialTokens(options, language);
-    const sampleBegin = initial.length;
-    const filters = this.filters(options, sampleBegin);
     const beam =
       options.temperature === 0 && options.beamSize !== undefined && options.beamSize > 1
         ? options.beamSize
         : 0;
     const group = beam > 0 ? beam : options.temperature > 0 ? Math.max(1, options.bestOf ?? 1) : 1;
     const stepper = this.runtime.startDecoder(window, group);
+    const { candidates, noSpeechProbs } = await this.search(
+      stepper,
+      group,
+      initial,
+      sotIndex,
+      options,
+      beam,
+    );
+    return this.rank(candidates, initial.length, options, language, noSpeechProbs[0] ?? Number.NaN);
+  }
+
+  /**
+   * Greedy decoding of several independent windows in one batch, one row per window: the cost of
+   * a decoder step is shared between windows. The windows get the same initial tokens, so this is
+   * for windows decoded without context from each other (no conditioning on previous text).
+   */
+  async decodeBatch(
+    windows: readonly EncodedWindow[],
+    options: WindowDecodeOptions,
+    detectedLanguage: string,
+  ): Promise<WindowDecodeResult[]> {
+    if (options.temperature !== 0 || (options.beamSize ?? 1) > 1) {
+      throw new Error('batched decoding is greedy: temperature 0 and no beam search');
+    }
+    const language = options.language ?? detectedLanguage;
+    const { tokens: initial, sotIndex } = this.initialTokens(options, language);
+    const stepper = this.runtime.startBatchDecoder(windows);
+    const { candidates, noSpeechProbs } = await this.search(
+      stepper,
+      windows.length,
+      initial,
+      sotIndex,
+      options,
+      0,
+    );
+    return candidates.map((candidate, row) =>
+      this.rank([candidate], initial.length, options, language, noSpeechProbs[row] ?? Number.NaN),
+    );
+  }
+
+  /**
+   * The decoding loop over `rows` sequences that start from `initial`: greedy or sampled when
+   * `beam` is 0, beam search otherwise. Returns the candidates and each row's no-speech
+   * probability (read at the start-of-transcript position of the first call).
+   */
+  private async search(
+    stepper: DecoderStepper,
+    rows: number,
+    initial: readonly number[],
+    sotIndex: number,
+    options: WindowDecodeOptions,
+    beam: number,
+  ): Promise<{ candidates: Candidate[]; noSpeechProbs: number[] }> {
+    const filters = this.filters(options, initial.length);
     const { eot } = this.tokenizer;
-    let noSpeechProb = Number.NaN;
+    let noSpeechProbs: number[] = [];
     const finished: Candidate[] = [];
-    let live: Candidate[] = Array.from({ length: group }, () => ({
+    let live: Candidate[] = Array.from({ length: rows }, () => ({
       tokens: [...initial],
       sumLogprob: 0,
       tokenProbs: [],
     }));
-    const maxCandidates =
-      beam > 0 ? Math.max(1, Math.round(beam * (options.patience ?? 1))) : group;
+    const maxCandidates = beam > 0 ? Math.max(1, Math.round(beam * (options.patience ?? 1))) : rows;
     const random = options.random ?? Math.random;
     try {
       let feed: number[][] = live.map((candidate) => candidate.tokens);
       for (let step = 0; step < options.sampleLength; step++) {
         const logits = await stepper.step(feed);
-        if (step === 0 && this.tokenizer.noSpeech !== null) {
-          noSpeechProb = Math.exp(
-            logSoftmax(logitsRow(logits, 0, sotIndex))[this.tokenizer.noSpeech] as number,
-          );
+        const noSpeech = this.tokenizer.noSpeech;
+        if (step === 0 && noSpeech !== null) {
+          noSpeechProbs = live.map((_, row) => {
+            const atSot = logitsRow(logits, row, sotIndex);
+            return Math.exp((atSot[noSpeech] as number) - logSumExp(atSot));
+          });
         }
-        const rows = live.map((candidate, row) => {
+        const filteredRows = live.map((candidate, row) => {
           const filtered = Float32Array.from(logitsRow(logits, row, logits.positions - 1));
           for (const filter of filters) filter.apply(filtered, candidate.tokens);
           return filtered;
         });
         if (beam > 0) {
-          const next = this.beamStep(live, rows, beam, finished, maxCandidates);
+          const next = this.beamStep(live, filteredRows, beam, finished, maxCandidates);
           if (finished.length >= maxCandidates || next.candidates.length === 0) break;
           stepper.reorder(next.sources);
           live = next.candidates;
@@ -217,7 +275,7 @@ export class WindowDecoder {
           for (let row = 0; row < live.length; row++) {
             const candidate = live[row] as Candidate;
             if (candidate.tokens[candidate.tokens.length - 1] === eot) continue;
-            const filtered = rows[row] as Float32Array;
+            const filtered = filteredRows[row] as Float32Array;
             const token =
               options.temperature === 0
                 ? argmax(filtered)
@@ -237,8 +295,10 @@ export class WindowDecoder {
     } finally {
       stepper.dispose();
     }
-    const candidates = beam > 0 ? this.finalizeBeams(finished, live, beam) : live;
-    return this.rank(candidates, sampleBegin, options, language, noSpeechProb);
+    return {
+      candidates: beam > 0 ? this.finalizeBeams(finished, live, beam) : live,
+      noSpeechProbs,
+    };
   }
 
   private beamStep(

@@ -11,6 +11,9 @@ export interface WhisperDimensions {
   /** Decoder context (448). */
   nTextCtx: number;
   nVocab: number;
+  /** Width of the model and depth of its decoder (they size the key/value caches). */
+  dModel: number;
+  decoderLayers: number;
   /** (layer, head) pairs whose cross-attention follows the audio, for word timing. */
   alignmentHeads: ReadonlyArray<readonly [number, number]>;
 }
@@ -67,6 +70,8 @@ export interface WhisperRuntime {
   /** Encodes one window of `nMels × 3000` features (mel-major). */
   encode(features: Float32Array): Promise<EncodedWindow>;
   startDecoder(window: EncodedWindow, batch: number): DecoderStepper;
+  /** A decoder with one row per window, each row attending to its own window's audio. */
+  startBatchDecoder(windows: readonly EncodedWindow[]): DecoderStepper;
   /** Runs the full sequence once without cache and returns the alignment heads' cross-attention. */
   alignmentAttention(window: EncodedWindow, tokens: readonly number[]): Promise<AlignmentAttention>;
 }

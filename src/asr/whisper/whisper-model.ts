@@ -2,6 +2,7 @@
  * The Whisper transcription engine: a `TranscriptionModel` over ONNX sessions from a model
  * folder, sharing sessions through the pool.
  */
+import { stat } from 'node:fs/promises';
 import type { PcmAudio } from '../../audio/load.js';
 import { resample } from '../../audio/resample.js';
 import { logMelSpectrogram, WHISPER_N_FRAMES, WHISPER_N_SAMPLES } from '../../dsp/whisper-mel.js';
@@ -20,8 +21,87 @@ import type {
   TranscriptionModel,
   TranscriptionResult,
 } from '../types.js';
+import {
+  CACHED_STEP_CONTRACT,
+  CACHED_STEP_DECODER,
+  cachedStepAgrees,
+  cachedStepDecoderFile,
+} from './cached-step-decoder.js';
 import { readWhisperFolder } from './model-files.js';
-import { OnnxWhisperRuntime } from './onnx-runtime.js';
+import { OnnxWhisperRuntime, type WhisperArchitecture } from './onnx-runtime.js';
+
+/** Largest merged decoder for which a cached-step graph is derived. */
+const MAX_CACHED_STEP_SOURCE_BYTES = 1024 ** 3;
+
+/**
+ * The derived cached-step decoder, when it can be built from `decoderPath` and gives the same
+ * logits as the merged decoder; otherwise null, and every step runs the merged decoder.
+ */
+async function checkedCachedStep(
+  pool: SessionPool,
+  decoderPath: string,
+  decoder: SessionLease,
+  architecture: WhisperArchitecture,
+): Promise<SessionLease | null> {
+  let lease: SessionLease;
+  try {
+    // The derived graph holds its own copy of the decoder weights: worth it up to medium-sized
+    // decoders, not for large ones, whose copy would cost gigabytes.
+    if ((await stat(decoderPath)).size > MAX_CACHED_STEP_SOURCE_BYTES) return null;
+    const file = await cachedStepDecoderFile(decoderPath);
+    lease = file
+      ? await pool.acquire(file, CACHED_STEP_CONTRACT)
+      : await pool.acquire(decoderPath, CACHED_STEP_CONTRACT, CACHED_STEP_DECODER);
+  } catch {
+    return null;
+  }
+  const past = decoder.session.inputMetadata.find((value) =>
+    value.name.startsWith('past_key_values.'),
+  );
+  const floatType = past?.isTensor && past.type === 'float16' ? 'float16' : 'float32';
+  if (
+    await cachedStepAgrees(decoder.session, lease.session, architecture, floatType).catch(
+      () => false,
+    )
+  )
+    return lease;
+  lease.release();
+  return null;
+}
+
+/**
+ * The ONNX runtime and tokenizer of a resolved model, with the session leases to release when
+ * done: what `WhisperModel` is built on (benchmarks use it directly to time decoder steps).
+ */
+export async function openWhisperRuntime(
+  model: ResolvedModel<'whisper'>,
+  pool: SessionPool,
+): Promise<{ runtime: OnnxWhisperRuntime; tokenizer: WhisperTokenizer; leases: SessionLease[] }> {
+  const folder = await readWhisperFolder(model.folder);
+  const encoder = await acquireModelSession(pool, model, 'encoder');
+  let decoder: SessionLease;
+  try {
+    decoder = await acquireModelSession(pool, model, 'decoder');
+  } catch (error) {
+    encoder.release();
+    throw error;
+  }
+  try {
+    const cachedStep = await checkedCachedStep(
+      pool,
+      model.files.decoder,
+      decoder,
+      folder.architecture,
+    );
+    const runtime = new OnnxWhisperRuntime(encoder, decoder, folder.architecture, cachedStep);
+    const leases = cachedStep ? [encoder, decoder, cachedStep] : [encoder, decoder];
+    return { runtime, tokenizer: folder.tokenizer, leases };
+  } catch (error) {
+    encoder.release();
+    decoder.release();
+    throw error;
+  }
+}
 
 export class WhisperModel implements TranscriptionModel {
   readonly provider = 'whisper-onnx';
@@ -44,24 +124,14 @@ export class WhisperModel implements TranscriptionModel {
     pool: SessionPool,
     options: { vad?: VadModel } = {},
   ): Promise<WhisperModel> {
-    const folder = await readWhisperFolder(model.folder);
-    const encoder = await acquireModelSession(pool, model, 'encoder');
-    let decoder: SessionLease;
-    try {
-      decoder = await acquireModelSession(pool, model, 'decoder');
-    } catch (error) {
-      encoder.release();
-      throw error;
-    }
-    try {
-      const runtime = new OnnxWhisperRuntime(encoder, decoder, folder.architecture);
-      const vad = options.vad ?? new SileroVad({ pool });
-      return new WhisperModel(model.name, runtime, folder.tokenizer, [encoder, decoder], vad);
-    } catch (error) {
-      encoder.release();
-      decoder.release();
-      throw error;
-    }
+    const { runtime, tokenizer, leases } = await openWhisperRuntime(model, pool);
+    const vad = options.vad ?? new SileroVad({ pool });
+    return new WhisperModel(model.name, runtime, tokenizer, leases, vad);
+  }
+
+  /** Whether cached steps run the derived with-cache graph (see `cached-step-decoder.ts`). */
+  get usesCachedStepDecoder(): boolean {
+    return this.runtime.usesCachedStep;
   }
 
   get hasCrossAttentions(): boolean {

@@ -31,6 +31,13 @@ export const errorCatalogue = {
   audio_too_long: { status: 413, retryable: false },
   audio_decode_timeout: { status: 408, retryable: true },
   audio_invalid_pcm: { status: 400, retryable: false },
+  audio_invalid_base64: { status: 400, retryable: false },
+  // WebSocket sessions (realtime, stream)
+  upgrade_required: { status: 426, retryable: false },
+  invalid_json: { status: 400, retryable: false },
+  unknown_event_type: { status: 400, retryable: false },
+  input_audio_buffer_commit_empty: { status: 400, retryable: false },
+  input_audio_buffer_full: { status: 413, retryable: true },
   // Audio output
   audio_encode_failed: { status: 500, retryable: false },
   audio_unsupported_output: { status: 400, retryable: false },
@@ -118,7 +125,12 @@ export class InvalidRequestError extends EarshotError {
       | 'unauthorized'
       | 'rate_limited'
       | 'overloaded'
-      | 'request_timeout',
+      | 'request_timeout'
+      | 'upgrade_required'
+      | 'invalid_json'
+      | 'unknown_event_type'
+      | 'input_audio_buffer_commit_empty'
+      | 'input_audio_buffer_full',
     message: string,
     options?: EarshotErrorOptions,
   ) {

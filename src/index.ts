@@ -215,7 +215,23 @@ export {
   ModelRegistry,
   type ModelRegistryOptions,
 } from './server/model-registry.js';
+export {
+  CLIENT_EVENT_SCHEMAS as REALTIME_CLIENT_EVENT_SCHEMAS,
+  type ClientEvent as RealtimeClientEvent,
+  parseClientEvent as parseRealtimeClientEvent,
+} from './server/realtime/client-events.js';
+export {
+  RealtimeSession,
+  type RealtimeSessionOptions,
+} from './server/realtime/realtime-session.js';
+export {
+  type RealtimeServerEvent,
+  RealtimeServerEventSchema,
+} from './server/realtime/server-events.js';
 export { ROUTE_MODULES } from './server/routes/index.js';
+export { registerSocketRoute, type SocketRouteOptions } from './server/routes/socket-route.js';
+export { CLOSE_CODES, SocketChannel, type SocketProtocol } from './server/socket-channel.js';
+export { type ClosableSession, SocketSessions } from './server/socket-sessions.js';
 export type {
   ErrorSurface,
   RouteModule,

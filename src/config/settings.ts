@@ -311,6 +311,20 @@ export const settings = {
       description:
         'On SIGINT/SIGTERM, how long requests in progress may take to finish before they are cancelled.',
     }),
+    maxSockets: setting({
+      env: 'EARSHOT_MAX_SOCKETS',
+      default: 64,
+      parse: integer({ min: 1 }),
+      description:
+        'WebSocket sessions (`/v1/realtime`, `/v1/stream`) open at once; further connections are refused with 429.',
+    }),
+    realtimeMaxAudioS: setting({
+      env: 'EARSHOT_REALTIME_MAX_AUDIO_S',
+      default: 300,
+      parse: number({ min: 1 }),
+      description:
+        'Seconds of audio one realtime session may hold untranscribed (its input buffer and the turns waiting for the model); appends beyond it get an `input_audio_buffer_full` error event.',
+    }),
   },
   tts: {
     engine: setting({

@@ -8,7 +8,9 @@ import cors from '@fastify/cors';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { EarshotError } from '../errors.js';
+import { SessionPool, sessionPoolOptions } from '../models/session-pool.js';
 import { createSpeechModel } from '../tts/registry.js';
+import { sileroVadFromConfig } from '../vad/silero.js';
 import { Admission } from './admission.js';
 import { systemClock } from './clock.js';
 import { ServerMetrics } from './metrics.js';
@@ -19,7 +21,9 @@ import { sendError, useErrorShape } from './plugins/errors.js';
 import { installRequestMetrics, RequestLogController } from './plugins/observability.js';
 import { installRateLimit } from './plugins/rate-limit.js';
 import { installRequestBody } from './plugins/request-body.js';
+import { installWebSocket } from './plugins/websocket.js';
 import { ROUTE_MODULES } from './routes/index.js';
+import { SocketSessions } from './socket-sessions.js';
 import type { ErrorSurface, RouteModule, ServerContext, ServerDependencies } from './types.js';
 
 export interface BuildServerOptions {
@@ -60,6 +64,12 @@ export async function buildServer(
   });
   admission.onChange((model, state) => metrics.setModelLoad(model, state.active, state.queued));
   models.onLoad((event) => metrics.observeModelLoad(event.modelId, event.ok, event.seconds));
+  // Without an injected VAD the server runs its own Silero, on a pool it closes itself. One
+  // thread per call is Silero's fastest (its frames are tiny), and leaves the cores to Whisper.
+  const vadPool = dependencies.vad
+    ? null
+    : new SessionPool({ ...sessionPoolOptions(config), intraOpThreads: 1, interOpThreads: 1 });
+  const vad = dependencies.vad ?? sileroVadFromConfig(config, vadPool as SessionPool);
   const context: ServerContext = {
     config,
     logger,
@@ -69,6 +79,8 @@ export async function buildServer(
     metrics,
     clock,
     shutdown: shutdown.signal,
+    sockets: new SocketSessions(config.server.maxSockets, metrics),
+    vad,
   };
 
   const timeoutMs = Math.round(config.server.requestTimeoutS * 1000);
@@ -104,6 +116,9 @@ export async function buildServer(
     allowedHeaders: ['Authorization', 'X-API-Key', 'Content-Type'],
     exposedHeaders: ['Retry-After', 'Content-Disposition'],
   });
+  // First among the hooks: an upgrade refused by a later hook (API key, rate limit) must still be
+  // known as one, so that its connection is closed after the answer.
+  await installWebSocket(app, context.sockets);
   installCancellation(app, { timeoutMs, shutdown: shutdown.signal, clock });
   installAuth(app, config.server.apiKeys);
   installRateLimit(app, config.server.rateLimitPerMinute, clock);
@@ -124,6 +139,7 @@ export async function buildServer(
   });
   app.addHook('onClose', async () => {
     await models.close();
+    await vadPool?.close();
   });
 
   for (const module of routes) {

@@ -1,8 +1,9 @@
 /**
  * Prometheus metrics of one server: requests and their latency by route, audio seconds
- * processed, queue depth and active requests per model, model load times, and the process's
- * own metrics (memory, CPU, event loop lag). Each server has its own registry, so several
- * servers in one process (tests, benchmarks) never mix their numbers.
+ * processed, queue depth and active requests per model, model load times, WebSocket connections,
+ * sessions and error events, and the process's own metrics (memory, CPU, event loop lag). Each
+ * server has its own registry, so several servers in one process (tests, benchmarks) never mix
+ * their numbers.
  */
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 
@@ -47,6 +48,25 @@ export class ServerMetrics {
     registers: [this.registry],
   });
 
+  private readonly sockets = new Gauge({
+    name: 'earshot_websocket_connections',
+    help: 'WebSocket connections open (or being opened), by route.',
+    labelNames: ['route'] as const,
+    registers: [this.registry],
+  });
+  private readonly sessions = new Counter({
+    name: 'earshot_websocket_sessions_total',
+    help: 'WebSocket sessions started (realtime transcription, live stream), by route.',
+    labelNames: ['route'] as const,
+    registers: [this.registry],
+  });
+  private readonly socketErrors = new Counter({
+    name: 'earshot_websocket_errors_total',
+    help: 'Error events sent on WebSocket sessions, by route and error code.',
+    labelNames: ['route', 'code'] as const,
+    registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'earshot_' });
   }
@@ -67,6 +87,19 @@ export class ServerMetrics {
 
   observeModelLoad(model: string, ok: boolean, seconds: number): void {
     this.loads.observe({ model, outcome: ok ? 'ok' : 'failed' }, seconds);
+  }
+
+  /** A WebSocket connection opened (+1) or closed (−1) on `route`. */
+  addSocket(route: string, delta: 1 | -1): void {
+    this.sockets.inc({ route }, delta);
+  }
+
+  countSession(route: string): void {
+    this.sessions.inc({ route });
+  }
+
+  countSocketError(route: string, code: string): void {
+    this.socketErrors.inc({ route, code });
   }
 
   /** The exposition text and its content type, for `GET /metrics`. */

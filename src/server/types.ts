@@ -7,10 +7,12 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Config } from '../config/index.js';
 import type { Logger } from '../logging.js';
 import type { SpeechModel } from '../tts/speech-model.js';
+import type { VadModel } from '../vad/vad-model.js';
 import type { Admission } from './admission.js';
 import type { Clock } from './clock.js';
 import type { ServerMetrics } from './metrics.js';
 import type { ModelRegistry } from './model-registry.js';
+import type { SocketSessions } from './socket-sessions.js';
 
 /**
  * Finds the speech model a request names: an OpenAI name or nothing (the `tts.engine` default),
@@ -25,6 +27,11 @@ export interface ServerDependencies {
   /** Speech models (default: the engine registry with a store and pool made from `config`). */
   speech?: SpeechModelSource;
   clock?: Clock;
+  /**
+   * The VAD behind realtime turn detection. Default: Silero as the `vad` settings say, on a
+   * session pool of the server's own (closed with the server).
+   */
+  vad?: VadModel;
 }
 
 /** What every route module gets. */
@@ -38,6 +45,9 @@ export interface ServerContext {
   clock: Clock;
   /** Aborted when a shutdown's grace period is over: work still running must stop. */
   shutdown: AbortSignal;
+  /** Open WebSocket sessions: admission (`server.maxSockets`) and shutdown. */
+  sockets: SocketSessions;
+  vad: VadModel;
 }
 
 /** Which error shape a group of routes answers in. */

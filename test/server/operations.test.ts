@@ -155,6 +155,7 @@ describe('API documentation', () => {
         '/v1/models',
         '/v1/models/{id}',
         '/v1/models/{owner}/{name}',
+        '/v1/realtime',
       ].sort(),
     );
     const upload = document.paths['/v1/audio/transcriptions']?.['post']?.requestBody?.content;

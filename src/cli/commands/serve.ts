@@ -46,7 +46,7 @@ export function registerServeCommand(
   program
     .command('serve')
     .description(
-      'start the speech API server: OpenAI-compatible /v1/audio routes, the whisper-asr-webservice API Bazarr uses, /health, /ready, /metrics and API docs at /docs',
+      'start the speech API server: OpenAI-compatible /v1/audio routes, realtime transcription over WebSocket (/v1/realtime), the whisper-asr-webservice API Bazarr uses, /health, /ready, /metrics and API docs at /docs',
     )
     .option('--host <host>', 'address to listen on (default: server.host, 127.0.0.1)')
     .option('--port <port>', 'port to listen on (default: server.port, 8000)', portNumber)
@@ -83,6 +83,8 @@ export function registerServeCommand(
         ...modelStoreOptions(config),
         onProgress: logDownloads(logger),
       });
+      // One Silero VAD for speech-only transcription and for realtime turn detection.
+      const vad = sileroVadFromConfig(config, pool);
       const models = new ModelRegistry({
         defaultModel: config.asr.model,
         models: config.server.models,
@@ -91,7 +93,7 @@ export function registerServeCommand(
           store,
           pool,
           dtype: config.asr.dtype,
-          vad: sileroVadFromConfig(config, pool),
+          vad,
         }),
         idleTtlS: config.onnx.idleTtlS,
       });
@@ -101,6 +103,7 @@ export function registerServeCommand(
         models,
         // Speech models share the store and the session pool with the transcription models.
         speech: (name) => createSpeechModel(name, { config, logger, store, sessions: pool }),
+        vad,
       });
       const url = await server.listen();
       ctx.stdout.write(`Earshot is listening on ${url} (API documentation: ${url}/docs)\n`);

@@ -9,6 +9,11 @@ import { VERSION } from '../../version.js';
 
 export async function installDocs(app: FastifyInstance): Promise<void> {
   await app.register(swagger, {
+    // Shared schemas (the WebSocket event types) appear in `components.schemas` under their $id.
+    refResolver: {
+      buildLocalReference: (json, _baseUri, _fragment, index) =>
+        typeof json['$id'] === 'string' ? json['$id'] : `def-${index}`,
+    },
     openapi: {
       openapi: '3.0.3',
       info: {
@@ -24,6 +29,7 @@ export async function installDocs(app: FastifyInstance): Promise<void> {
         },
         { name: 'OpenAI models', description: 'Models this server offers.' },
         { name: 'whisper-asr-webservice', description: 'The API Bazarr speaks.' },
+        { name: 'Realtime', description: 'Live transcription over WebSockets.' },
         { name: 'Operations', description: 'Health, readiness and metrics.' },
       ],
       components: {

@@ -8,6 +8,7 @@ import { openAiAudioRoutes } from './openai-audio.js';
 import { openAiModelRoutes } from './openai-models.js';
 import { openAiSpeechRoutes } from './openai-speech.js';
 import { operationsRoutes } from './operations.js';
+import { realtimeRoutes } from './realtime.js';
 
 export const ROUTE_MODULES: readonly RouteModule[] = [
   operationsRoutes,
@@ -15,4 +16,5 @@ export const ROUTE_MODULES: readonly RouteModule[] = [
   openAiAudioRoutes,
   openAiSpeechRoutes,
   bazarrRoutes,
+  realtimeRoutes,
 ];

@@ -17,7 +17,7 @@ import { loadConfig } from '../../src/config/index.js';
 import { ModelStore } from '../../src/models/model-store.js';
 import { SessionPool, sessionPoolOptions } from '../../src/models/session-pool.js';
 import { type LatencySummary, liveMetrics } from '../../src/stream/metrics.js';
-import { runPass } from '../../src/stream/pass-runner.js';
+import { type PassRole, runPass } from '../../src/stream/pass-runner.js';
 import { BENCH_FIXTURES, whisperFixtureFolder } from '../lib/fixtures.js';
 import {
   type ContenderRun,
@@ -112,12 +112,12 @@ export const suite: BenchSuite = {
     // latency on this machine.
     const clip = samples.subarray(0, 3 * 16_000);
     const signal = new AbortController().signal;
-    const alone = async (pass: typeof draft) => {
-      await runPass(pass, clip, 0, '', signal);
+    const alone = async (pass: typeof draft, role: PassRole) => {
+      await runPass(pass, role, clip, 0, '', signal);
       const times: number[] = [];
       for (let i = 0; i < (quick ? 2 : 5); i++) {
         const started = performance.now();
-        await runPass(pass, clip, 0, '', signal);
+        await runPass(pass, role, clip, 0, '', signal);
         times.push(performance.now() - started);
       }
       return summarize(times);
@@ -125,8 +125,8 @@ export const suite: BenchSuite = {
     // The machine is shared: the floor is taken before, between and after the contenders, so a
     // change of load during the runs shows.
     const probe = async () => ({
-      draft: await alone(draft),
-      confirm: await alone(confirm),
+      draft: await alone(draft, 'draft'),
+      confirm: await alone(confirm, 'confirm'),
       load: round(loadavg()[0] ?? 0, 2),
     });
     const floors = [await probe()];

@@ -30,6 +30,7 @@ function timed(runtime: WhisperRuntime, steps: number[]): WhisperRuntime {
     dimensions: runtime.dimensions,
     hasCrossAttentions: runtime.hasCrossAttentions,
     encode: (features) => runtime.encode(features),
+    acceptsShortWindows: () => runtime.acceptsShortWindows(),
     alignmentAttention: (window, ids) => runtime.alignmentAttention(window, ids),
     startDecoder: (window, batch) => timedStepper(runtime.startDecoder(window, batch)),
     startBatchDecoder: (windows) => timedStepper(runtime.startBatchDecoder(windows)),

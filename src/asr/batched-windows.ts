@@ -53,6 +53,8 @@ export function windowsAreIndependent(options: TranscribeOptions): boolean {
     typeof options.temperature === 'number' ? [options.temperature] : (options.temperature ?? [0]);
   return (
     options.withoutTimestamps === true &&
+    // Short windows differ in length, and a batch's encoder states must share one.
+    options.audioContext !== 'content' &&
     options.conditionOnPreviousText === false &&
     !options.wordTimestamps &&
     !options.initialPrompt &&

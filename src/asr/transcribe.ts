@@ -47,17 +47,31 @@ export interface WhisperParts {
   tokenizer: WhisperTokenizer;
 }
 
-/** The `nMels × 3000` features of a window starting at `seek`, zero-padded as `pad_or_trim`. */
-function windowFeatures(mel: MelSpectrogram, seek: number, size: number): Float32Array {
-  const features = new Float32Array(mel.nMels * WHISPER_N_FRAMES);
-  const count = Math.min(size, WHISPER_N_FRAMES, mel.nFrames - seek);
+/**
+ * The `nMels × frames` features of a window starting at `seek`, zero-padded as `pad_or_trim`
+ * (`frames` is 3000 but for `audioContext: 'content'`).
+ */
+function windowFeatures(
+  mel: MelSpectrogram,
+  seek: number,
+  size: number,
+  frames = WHISPER_N_FRAMES,
+): Float32Array {
+  const features = new Float32Array(mel.nMels * frames);
+  const count = Math.min(size, frames, mel.nFrames - seek);
   for (let m = 0; m < mel.nMels; m++) {
     features.set(
       mel.data.subarray(m * mel.nFrames + seek, m * mel.nFrames + seek + count),
-      m * WHISPER_N_FRAMES,
+      m * frames,
     );
   }
   return features;
+}
+
+/** Encoder frames for a window of `size` content frames: whole seconds. */
+function contentWindowFrames(size: number): number {
+  const seconds = Math.max(1, Math.ceil(size / FRAMES_PER_SECOND));
+  return Math.min(WHISPER_N_FRAMES, seconds * FRAMES_PER_SECOND);
 }
 
 function parseClips(
@@ -143,6 +157,9 @@ function validate(options: TranscribeOptions): void {
   if (temperatures.some((t) => !(Number.isFinite(t) && t >= 0 && t <= 2))) {
     throw new InvalidRequestError('invalid_parameter', 'temperature must be between 0 and 2.');
   }
+  if (options.audioContext !== undefined && !['full', 'content'].includes(options.audioContext)) {
+    throw new InvalidRequestError('invalid_parameter', "audioContext must be 'full' or 'content'.");
+  }
 }
 
 /** Transcribes 16 kHz mono samples with a Whisper model. */
@@ -162,12 +179,18 @@ export async function transcribeWhisper(
   });
   const contentFrames = mel.nFrames - WHISPER_N_FRAMES;
   const contentDuration = (contentFrames * HOP_LENGTH) / SAMPLE_RATE;
+  const shortWindows = options.audioContext === 'content' && (await runtime.acceptsShortWindows());
+  if (options.audioContext === 'content' && !shortWindows)
+    warnings.push(
+      "The model's encoder only takes 30-second windows: audioContext 'content' was not used.",
+    );
   const encoded = new Map<string, Promise<EncodedWindow>>();
   const encode = (seek: number, size: number): Promise<EncodedWindow> => {
     const key = `${seek}:${size}`;
     let window = encoded.get(key);
     if (!window) {
-      window = runtime.encode(windowFeatures(mel, seek, size));
+      const frames = shortWindows ? contentWindowFrames(size) : WHISPER_N_FRAMES;
+      window = runtime.encode(windowFeatures(mel, seek, size, frames));
       encoded.set(key, window);
     }
     return window;

@@ -58,6 +58,15 @@ export interface TranscribeOptions {
    * windows: audio up to 30 s then costs exactly one window, which live passes rely on.
    */
   resumeAtLastWord?: boolean;
+  /**
+   * How much audio the encoder sees per window. `'full'` (default, as OpenAI): 30 s, the window
+   * zero-padded. `'content'`: the window's audio rounded up to whole seconds (whisper.cpp's
+   * `audio_ctx`), several times faster on short windows but less accurate, since Whisper was
+   * trained on 30-second windows: what live drafts use. It needs an encoder Earshot can derive a
+   * variable-length graph from (checked on first use); otherwise full windows are used and the
+   * result's warnings say so. Windows are then decoded one at a time (no batching).
+   */
+  audioContext?: 'full' | 'content';
   prependPunctuations?: string;
   appendPunctuations?: string;
   /** Start,end pairs in seconds to transcribe (`"0"` = the whole file), as a list or comma-separated. */

@@ -3,14 +3,25 @@
  * timeline. Passes run at temperature 0 and without timestamp tokens unless the role's options
  * say otherwise (fallback would multiply the cost of a pass that must be fast), always with word
  * timestamps and exactly one decoding window, and with the committed text before the window as
- * context.
+ * context. Drafts see only their audio, not a 30-second window (`audioContext: 'content'`): they
+ * must be fast, and the confirm pass corrects what that costs in accuracy.
  */
+import type { TranscribeOptions } from '../asr/types.js';
 import { WHISPER_SAMPLE_RATE } from '../dsp/whisper-mel.js';
 import type { LivePassConfig } from './live-options.js';
 import { type HypothesisWord, hypothesisWords } from './words.js';
 
+/** Per-role defaults, under the role's own options. */
+const ROLE_DEFAULTS: Record<PassRole, TranscribeOptions> = {
+  draft: { audioContext: 'content' },
+  confirm: { audioContext: 'full' },
+};
+
+export type PassRole = 'draft' | 'confirm';
+
 export async function runPass(
   config: LivePassConfig,
+  role: PassRole,
   samples: Float32Array,
   offsetS: number,
   context: string,
@@ -25,6 +36,7 @@ export async function runPass(
       // Text only: with timestamps Whisper drops the unfinished last segment, which here is the
       // newest speech, the part a live pass is for.
       withoutTimestamps: true,
+      ...ROLE_DEFAULTS[role],
       ...options,
       wordTimestamps: true,
       // One window per pass: the next pass covers the audio after the last word anyway.

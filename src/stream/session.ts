@@ -180,7 +180,7 @@ export class LiveSession {
     try {
       const prompt = this.fusion.promptBefore(start / RATE);
       const audio = this.buffer.slice(start, end);
-      words = await runPass(pass, audio, start / RATE, prompt, this.abort.signal);
+      words = await runPass(pass, 'draft', audio, start / RATE, prompt, this.abort.signal);
     } catch (error) {
       if (this.abort.signal.aborted) return [];
       return this.ledger.failed('draft', id, utterance, start, end, began, error);
@@ -254,6 +254,7 @@ export class LiveSession {
       const prompt = this.fusion.promptBefore(start / RATE);
       const words = await runPass(
         this.options.confirm,
+        'confirm',
         audio,
         start / RATE,
         prompt,

@@ -379,3 +379,36 @@ describe('batched windows', () => {
     expect(runtime.batchedRuns).toEqual([]);
   });
 });
+
+describe('audio context', () => {
+  const independent = {
+    withoutTimestamps: true,
+    conditionOnPreviousText: false,
+    temperature: 0,
+  } as const;
+
+  it('encodes 30-second windows by default and whole seconds of audio with content', async () => {
+    const script = playing({ [-1]: [HELLO, WORLD] });
+    const full = await run(script, 3.3, independent);
+    expect(full.runtime.encodedFrames).toEqual([3000]);
+    const content = await run(script, 3.3, { ...independent, audioContext: 'content' });
+    expect(content.runtime.encodedFrames).toEqual([400]);
+    expect(content.result.text).toBe(full.result.text);
+    expect(content.result.warnings).toEqual([]);
+  });
+
+  it('sizes each window of a long file by its own audio and does not batch them', async () => {
+    const { runtime } = await run(playing({ [-1]: [HELLO] }), 65.5, {
+      ...independent,
+      audioContext: 'content',
+    });
+    expect(runtime.encodedFrames).toEqual([3000, 3000, 600]);
+    expect(runtime.batchedRuns).toEqual([]);
+  });
+
+  it('refuses an unknown audio context', async () => {
+    await expect(
+      run(playing({}), 2, { audioContext: 'half' as unknown as 'full' }),
+    ).rejects.toMatchObject({ code: 'invalid_parameter' });
+  });
+});

@@ -4,7 +4,7 @@
  * timestamps from cross-attention, and scripted decoders that pin down timestamps and silence
  * through the real ONNX path.
  */
-import { rmSync, writeFileSync } from 'node:fs';
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   env,
@@ -267,6 +267,34 @@ describe('WhisperModel on a random fixture', () => {
   it('steps with the cached-step graph derived from the merged decoder', () => {
     // The parity tests above run through it too: their tokens match transformers.js on the merged file.
     expect(model.usesCachedStepDecoder).toBe(true);
+  });
+
+  it('encodes only the audio of a short window with audioContext content', async () => {
+    const clip = { samples: jfk.subarray(0, 16_000 * 3), sampleRate: 16000 };
+    const options = { language: 'en', ...budget, withoutTimestamps: true, wordTimestamps: true };
+    const before = await model.transcribe(clip, options);
+    const content = await model.transcribe(clip, { ...options, audioContext: 'content' });
+    expect(content.warnings).toEqual([]);
+    const words = content.segments.flatMap((segment) => segment.words ?? []);
+    expect(words.length).toBeGreaterThan(0);
+    for (const word of words) expect(word.end).toBeLessThanOrEqual(3);
+    // The derived graph is kept next to the model, and now encodes any whole number of seconds.
+    const runtime = runtimeOf(model);
+    expect(await runtime.acceptsShortWindows()).toBe(true);
+    const window = await runtime.encode(new Float32Array(80 * 300));
+    expect((window as unknown as { hiddenStates: { dims: number[] } }).hiddenStates.dims).toEqual([
+      1, 150, 64,
+    ]);
+    window.dispose();
+    expect(
+      existsSync(
+        join(tempDir(), 'random', '.earshot', 'derived', 'encoder_model.variable-length.onnx'),
+      ),
+    ).toBe(true);
+    // Full windows run through the derived graph from now on, with the same tokens as before.
+    const after = await model.transcribe(clip, options);
+    const tokens = (result: TranscriptionResult) => result.segments.map((segment) => segment.tokens);
+    expect(tokens(after)).toEqual(tokens(before));
   });
 
   it('detects a language and reports the whole probability table', async () => {

@@ -61,7 +61,15 @@ export class ScriptedRuntime implements WhisperRuntime {
     private readonly floor = -20,
   ) {}
 
+  /** Frames of every window encoded. */
+  readonly encodedFrames: number[] = [];
+
+  async acceptsShortWindows(): Promise<boolean> {
+    return true;
+  }
+
   async encode(features: Float32Array): Promise<EncodedWindow> {
+    this.encodedFrames.push(features.length / this.dimensions.nMels);
     let sum = 0;
     for (const value of features) sum += value;
     const window = new ScriptedWindow(this.windows.length, sum / features.length);

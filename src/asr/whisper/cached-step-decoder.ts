@@ -7,13 +7,11 @@
  * pass-through outputs. The engine loads it next to the merged decoder, checks at load that both
  * give the same logits, and uses it for every token after the first.
  */
-import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
 import type { onnx } from 'onnx-proto';
 import { type InferenceSession, Tensor } from 'onnxruntime-node';
 import { ModelError } from '../../errors.js';
-import { WORK_DIR } from '../../models/cache-layout.js';
 import type { ModelContract } from '../../models/contract.js';
+import { derivedModelFile } from '../../models/derived-files.js';
 import { decodeOnnxMessage, encodeOnnxMessage } from '../../models/onnx-proto.js';
 import type { DerivedModel } from '../../models/session-pool.js';
 import { float32ToFloat16 } from './float16.js';
@@ -154,39 +152,9 @@ export const CACHED_STEP_DECODER: DerivedModel = {
   build: deriveCachedStepDecoder,
 };
 
-/**
- * The derived graph as a file next to the model (`.earshot/derived/`), written the first time and
- * rewritten when the merged decoder changes, so later loads skip the derivation (seconds and a
- * few hundred MB of memory for a base model). `null` when it cannot be written there (a read-only
- * folder); the caller then derives it in memory.
- */
-export async function cachedStepDecoderFile(decoderPath: string): Promise<string | null> {
-  const source = await stat(decoderPath);
-  const folder = join(dirname(dirname(decoderPath)), WORK_DIR, 'derived');
-  const target = join(folder, `${basename(decoderPath, '.onnx')}.cached-step.onnx`);
-  const stamp = `${target}.source.json`;
-  const expected = JSON.stringify({
-    size: source.size,
-    mtimeMs: source.mtimeMs,
-    version: DERIVATION_VERSION,
-  });
-  try {
-    if ((await readFile(stamp, 'utf8')) === expected) return target;
-  } catch {
-    // not derived yet
-  }
-  try {
-    await mkdir(folder, { recursive: true });
-    const bytes = deriveCachedStepDecoder(new Uint8Array(await readFile(decoderPath)), decoderPath);
-    const partial = `${target}.${process.pid}.partial`;
-    await writeFile(partial, bytes);
-    await rename(partial, target);
-    await writeFile(stamp, expected);
-    return target;
-  } catch (error) {
-    if (error instanceof ModelError) throw error;
-    return null;
-  }
+/** The derived graph's file next to the model (see `derived-files.ts`), or null. */
+export function cachedStepDecoderFile(decoderPath: string): Promise<string | null> {
+  return derivedModelFile(decoderPath, CACHED_STEP_DECODER, DERIVATION_VERSION);
 }
 
 /** Bumped when the derivation changes, so files derived by an older one are rebuilt. */

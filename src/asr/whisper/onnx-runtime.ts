@@ -49,15 +49,22 @@ export class OnnxWhisperRuntime implements WhisperRuntime {
     return this.sessions.cachedStep !== null;
   }
 
+  private shortWindows: Promise<boolean> | null = null;
+  private closed = false;
+
   /**
    * `cachedStep` is the derived with-cache decoder (see `cached-step-decoder.ts`), already checked
    * against the merged one; without it every step runs the merged decoder.
+   * `variableLengthEncoder` opens the derived encoder for short windows (see
+   * `variable-length-encoder.ts`), checked against this one, or gives null when it cannot.
+   * The runtime holds the leases it is given until `close()`.
    */
   constructor(
-    private readonly encoder: SessionLease,
+    private encoder: SessionLease,
     private readonly decoder: SessionLease,
     private readonly architecture: WhisperArchitecture,
-    cachedStep: SessionLease | null = null,
+    private readonly cachedStep: SessionLease | null = null,
+    private readonly variableLengthEncoder: () => Promise<SessionLease | null> = async () => null,
   ) {
     this.sessions = { merged: decoder.session, cachedStep: cachedStep?.session ?? null };
     this.dimensions = architecture;
@@ -79,6 +86,33 @@ export class OnnxWhisperRuntime implements WhisperRuntime {
         `The decoder has ${layers} layers of key/value cache but config.json says decoder_layers = ${architecture.decoderLayers}.`,
       );
     }
+  }
+
+  /**
+   * On first call, swaps the encoder for the derived variable-length one when it can be had: it
+   * computes the same states on full windows, so every later window uses it.
+   */
+  acceptsShortWindows(): Promise<boolean> {
+    this.shortWindows ??= this.variableLengthEncoder().then(
+      (lease) => {
+        if (!lease) return false;
+        const original = this.encoder;
+        this.encoder = lease;
+        original.release();
+        return true;
+      },
+      () => false,
+    );
+    return this.shortWindows;
+  }
+
+  /** Releases the sessions (the pool unloads them once no one else uses them). */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.encoder.release();
+    this.decoder.release();
+    this.cachedStep?.release();
   }
 
   async encode(features: Float32Array): Promise<EncodedWindow> {
@@ -132,7 +166,7 @@ export class OnnxWhisperRuntime implements WhisperRuntime {
     try {
       const { logits, outputs } = await stepper.run([tokens], true);
       const heads = this.dimensions.alignmentHeads;
-      const frames = this.dimensions.nAudioCtx;
+      const frames = (window as OnnxEncodedWindow).hiddenStates.dims[1] as number;
       const weights = new Float32Array(heads.length * tokens.length * frames);
       heads.forEach(([layer, head], index) => {
         const attention = outputs[`cross_attentions.${layer}`];

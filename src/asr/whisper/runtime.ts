@@ -67,8 +67,13 @@ export interface WhisperRuntime {
   readonly dimensions: WhisperDimensions;
   /** Whether `alignmentAttention` is available (the export has `cross_attentions.*`). */
   readonly hasCrossAttentions: boolean;
-  /** Encodes one window of `nMels × 3000` features (mel-major). */
+  /**
+   * Encodes one window of `nMels × frames` features (mel-major): 3000 frames, or any even number
+   * up to 3000 once `acceptsShortWindows()` has resolved true.
+   */
   encode(features: Float32Array): Promise<EncodedWindow>;
+  /** Whether `encode` takes windows shorter than 30 s; the first call may prepare a graph. */
+  acceptsShortWindows(): Promise<boolean>;
   startDecoder(window: EncodedWindow, batch: number): DecoderStepper;
   /** A decoder with one row per window, each row attending to its own window's audio. */
   startBatchDecoder(windows: readonly EncodedWindow[]): DecoderStepper;

@@ -29,9 +29,18 @@ import {
 } from './cached-step-decoder.js';
 import { readWhisperFolder } from './model-files.js';
 import { OnnxWhisperRuntime, type WhisperArchitecture } from './onnx-runtime.js';
+import {
+  VARIABLE_LENGTH_ENCODER,
+  VARIABLE_LENGTH_ENCODER_CONTRACT,
+  variableLengthEncoderAgrees,
+  variableLengthEncoderFile,
+} from './variable-length-encoder.js';
 
-/** Largest merged decoder for which a cached-step graph is derived. */
-const MAX_CACHED_STEP_SOURCE_BYTES = 1024 ** 3;
+/**
+ * Largest source file graphs are derived from: a derived graph holds its own copy of the weights,
+ * worth it up to medium-sized models, not for large ones, whose copy would cost gigabytes.
+ */
+const MAX_DERIVED_SOURCE_BYTES = 1024 ** 3;
 
 /**
  * The derived cached-step decoder, when it can be built from `decoderPath` and gives the same
@@ -45,9 +54,7 @@ async function checkedCachedStep(
 ): Promise<SessionLease | null> {
   let lease: SessionLease;
   try {
-    // The derived graph holds its own copy of the decoder weights: worth it up to medium-sized
-    // decoders, not for large ones, whose copy would cost gigabytes.
-    if ((await stat(decoderPath)).size > MAX_CACHED_STEP_SOURCE_BYTES) return null;
+    if ((await stat(decoderPath)).size > MAX_DERIVED_SOURCE_BYTES) return null;
     const file = await cachedStepDecoderFile(decoderPath);
     lease = file
       ? await pool.acquire(file, CACHED_STEP_CONTRACT)
@@ -70,13 +77,45 @@ async function checkedCachedStep(
 }
 
 /**
- * The ONNX runtime and tokenizer of a resolved model, with the session leases to release when
- * done: what `WhisperModel` is built on (benchmarks use it directly to time decoder steps).
+ * The derived variable-length encoder, when it can be built from `encoderPath` and gives the same
+ * states as the encoder on a full window; otherwise null, and every window is 30 s.
+ */
+async function checkedVariableLengthEncoder(
+  pool: SessionPool,
+  encoderPath: string,
+  encoder: SessionLease,
+  nMels: number,
+): Promise<SessionLease | null> {
+  let lease: SessionLease;
+  try {
+    if ((await stat(encoderPath)).size > MAX_DERIVED_SOURCE_BYTES) return null;
+    const file = await variableLengthEncoderFile(encoderPath);
+    lease = file
+      ? await pool.acquire(file, VARIABLE_LENGTH_ENCODER_CONTRACT)
+      : await pool.acquire(encoderPath, VARIABLE_LENGTH_ENCODER_CONTRACT, VARIABLE_LENGTH_ENCODER);
+  } catch {
+    return null;
+  }
+  const features = encoder.session.inputMetadata.find((value) => value.name === 'input_features');
+  const floatType = features?.isTensor && features.type === 'float16' ? 'float16' : 'float32';
+  if (
+    await variableLengthEncoderAgrees(encoder.session, lease.session, nMels, floatType).catch(
+      () => false,
+    )
+  )
+    return lease;
+  lease.release();
+  return null;
+}
+
+/**
+ * The ONNX runtime and tokenizer of a resolved model: what `WhisperModel` is built on
+ * (benchmarks use it directly to time decoder steps). `runtime.close()` releases its sessions.
  */
 export async function openWhisperRuntime(
   model: ResolvedModel<'whisper'>,
   pool: SessionPool,
-): Promise<{ runtime: OnnxWhisperRuntime; tokenizer: WhisperTokenizer; leases: SessionLease[] }> {
+): Promise<{ runtime: OnnxWhisperRuntime; tokenizer: WhisperTokenizer }> {
   const folder = await readWhisperFolder(model.folder);
   const encoder = await acquireModelSession(pool, model, 'encoder');
   let decoder: SessionLease;
@@ -93,9 +132,10 @@ export async function openWhisperRuntime(
       decoder,
       folder.architecture,
     );
-    const runtime = new OnnxWhisperRuntime(encoder, decoder, folder.architecture, cachedStep);
-    const leases = cachedStep ? [encoder, decoder, cachedStep] : [encoder, decoder];
-    return { runtime, tokenizer: folder.tokenizer, leases };
+    const runtime = new OnnxWhisperRuntime(encoder, decoder, folder.architecture, cachedStep, () =>
+      checkedVariableLengthEncoder(pool, model.files.encoder, encoder, folder.architecture.nMels),
+    );
+    return { runtime, tokenizer: folder.tokenizer };
   } catch (error) {
     encoder.release();
     decoder.release();
@@ -110,7 +150,6 @@ export class WhisperModel implements TranscriptionModel {
     readonly modelId: string,
     private readonly runtime: OnnxWhisperRuntime,
     readonly tokenizer: WhisperTokenizer,
-    private readonly leases: SessionLease[],
     private readonly vad: VadModel,
   ) {}
 
@@ -124,9 +163,9 @@ export class WhisperModel implements TranscriptionModel {
     pool: SessionPool,
     options: { vad?: VadModel } = {},
   ): Promise<WhisperModel> {
-    const { runtime, tokenizer, leases } = await openWhisperRuntime(model, pool);
+    const { runtime, tokenizer } = await openWhisperRuntime(model, pool);
     const vad = options.vad ?? new SileroVad({ pool });
-    return new WhisperModel(model.name, runtime, tokenizer, leases, vad);
+    return new WhisperModel(model.name, runtime, tokenizer, vad);
   }
 
   /** Whether cached steps run the derived with-cache graph (see `cached-step-decoder.ts`). */
@@ -188,6 +227,6 @@ export class WhisperModel implements TranscriptionModel {
   }
 
   async close(): Promise<void> {
-    for (const lease of this.leases.splice(0)) lease.release();
+    this.runtime.close();
   }
 }

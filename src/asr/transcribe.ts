@@ -173,17 +173,17 @@ export async function transcribeWhisper(
   const decoder = new WindowDecoder(runtime, tokenizer);
   const task = options.task ?? 'transcribe';
   const warnings: string[] = [];
-  const mel = logMelSpectrogram(samples, {
-    nMels: runtime.dimensions.nMels,
-    padding: WHISPER_N_SAMPLES,
-  });
-  const contentFrames = mel.nFrames - WHISPER_N_FRAMES;
-  const contentDuration = (contentFrames * HOP_LENGTH) / SAMPLE_RATE;
   const shortWindows = options.audioContext === 'content' && (await runtime.acceptsShortWindows());
   if (options.audioContext === 'content' && !shortWindows)
     warnings.push(
       "The model's encoder only takes 30-second windows: audioContext 'content' was not used.",
     );
+  // Short windows never read the 30 s of padding OpenAI appends; one second keeps the frames of
+  // the audio and the global maximum exactly as they are with the whole padding.
+  const padding = shortWindows ? SAMPLE_RATE : WHISPER_N_SAMPLES;
+  const mel = logMelSpectrogram(samples, { nMels: runtime.dimensions.nMels, padding });
+  const contentFrames = mel.nFrames - padding / HOP_LENGTH;
+  const contentDuration = (contentFrames * HOP_LENGTH) / SAMPLE_RATE;
   const encoded = new Map<string, Promise<EncodedWindow>>();
   const encode = (seek: number, size: number): Promise<EncodedWindow> => {
     const key = `${seek}:${size}`;
@@ -225,7 +225,11 @@ export async function transcribeWhisper(
       language = 'en';
     } else {
       // Detect on the first 30 s of the padded log-mel, as `pad_or_trim(mel, N_FRAMES)`.
-      const detectionWindow = await encode(0, WHISPER_N_FRAMES);
+      // With short windows, on the first window's audio alone.
+      const detectionWindow = await encode(
+        0,
+        shortWindows ? Math.min(WHISPER_N_FRAMES, contentFrames) : WHISPER_N_FRAMES,
+      );
       languageProbs = await decoder.detectLanguage(detectionWindow);
       language = Object.entries(languageProbs).reduce((best, entry) =>
         entry[1] > best[1] ? entry : best,

@@ -143,6 +143,13 @@ export const settings = {
       description:
         'Threads one model uses inside an operator; 0 lets onnxruntime choose (one per physical core).',
     }),
+    spinWait: setting({
+      env: 'EARSHOT_ONNX_SPIN_WAIT',
+      default: false,
+      parse: boolean(),
+      description:
+        "Let idle operator threads spin (onnxruntime's own default): a little faster for one model alone, slower when models run at once.",
+    }),
     interOpThreads: setting({
       env: 'EARSHOT_INTER_OP_THREADS',
       default: 1,
@@ -172,6 +179,20 @@ export const settings = {
       parse: optionalString(),
       description:
         'Model of the draft pass; unset: the confirm model in both roles (single-model mode).',
+    }),
+    draftAudioContext: setting({
+      env: 'EARSHOT_LIVE_DRAFT_AUDIO_CONTEXT',
+      default: 'content' as 'content' | 'full',
+      parse: oneOf(['content', 'full'] as const),
+      description:
+        "Audio the draft encoder sees: `content` (the pass's own audio, fast) or `full` (a 30 s window, as OpenAI).",
+    }),
+    confirmAudioContext: setting({
+      env: 'EARSHOT_LIVE_CONFIRM_AUDIO_CONTEXT',
+      default: 'full' as 'content' | 'full',
+      parse: oneOf(['content', 'full'] as const),
+      description:
+        'Audio the confirm encoder sees: `full` (30 s windows, the accuracy Whisper was trained for) or `content` (faster, less accurate).',
     }),
     draftStepMs: setting({
       env: 'EARSHOT_LIVE_DRAFT_STEP_MS',

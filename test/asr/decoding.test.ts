@@ -395,6 +395,13 @@ describe('audio context', () => {
     expect(content.runtime.encodedFrames).toEqual([400]);
     expect(content.result.text).toBe(full.result.text);
     expect(content.result.warnings).toEqual([]);
+    // The audio's frames are those of the 30-second window, padding aside.
+    const whole = full.runtime.encodedFeatures[0] as Float32Array;
+    const short = content.runtime.encodedFeatures[0] as Float32Array;
+    for (const mel of [0, 40, 79]) {
+      const row = Array.from(short.subarray(mel * 400, mel * 400 + 330));
+      expect(row).toEqual(Array.from(whole.subarray(mel * 3000, mel * 3000 + 330)));
+    }
   });
 
   it('sizes each window of a long file by its own audio and does not batch them', async () => {

@@ -32,8 +32,10 @@ async function states(session: InferenceSession, frames: number): Promise<Tensor
 function withGatheredPositions(bytes: Uint8Array): Uint8Array {
   const model = onnxProto.onnx.ModelProto.decode(bytes);
   const graph = model.graph as onnxProto.onnx.GraphProto;
-  const table = graph.initializer.find((tensor) => Number(tensor.dims[0]) === 1500)?.name;
-  const add = graph.node.find((node) => node.opType === 'Add' && node.input.includes(table ?? ''));
+  const table = graph.initializer.find((tensor) => Number(tensor.dims?.[0]) === 1500)?.name;
+  const add = graph.node.find(
+    (node) => node.opType === 'Add' && (node.input ?? []).includes(table ?? ''),
+  );
   if (!table || !add) throw new Error('fixture has no position Add');
   graph.initializer.push(
     onnxProto.onnx.TensorProto.create({
@@ -49,7 +51,7 @@ function withGatheredPositions(bytes: Uint8Array): Uint8Array {
     output: ['gathered_positions'],
     name: 'gather_positions',
   });
-  add.input = add.input.map((name) => (name === table ? 'gathered_positions' : name));
+  add.input = (add.input ?? []).map((name) => (name === table ? 'gathered_positions' : name));
   graph.node.splice(graph.node.indexOf(add), 0, gather);
   return encodeOnnxMessage(model);
 }

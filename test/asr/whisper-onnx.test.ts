@@ -293,7 +293,8 @@ describe('WhisperModel on a random fixture', () => {
     ).toBe(true);
     // Full windows run through the derived graph from now on, with the same tokens as before.
     const after = await model.transcribe(clip, options);
-    const tokens = (result: TranscriptionResult) => result.segments.map((segment) => segment.tokens);
+    const tokens = (result: TranscriptionResult) =>
+      result.segments.map((segment) => segment.tokens);
     expect(tokens(after)).toEqual(tokens(before));
   });
 

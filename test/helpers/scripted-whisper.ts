@@ -63,6 +63,8 @@ export class ScriptedRuntime implements WhisperRuntime {
 
   /** Frames of every window encoded. */
   readonly encodedFrames: number[] = [];
+  /** Features of every window encoded (`nMels × frames`, mel-major). */
+  readonly encodedFeatures: Float32Array[] = [];
 
   async acceptsShortWindows(): Promise<boolean> {
     return true;
@@ -70,6 +72,7 @@ export class ScriptedRuntime implements WhisperRuntime {
 
   async encode(features: Float32Array): Promise<EncodedWindow> {
     this.encodedFrames.push(features.length / this.dimensions.nMels);
+    this.encodedFeatures.push(features);
     let sum = 0;
     for (const value of features) sum += value;
     const window = new ScriptedWindow(this.windows.length, sum / features.length);

@@ -108,8 +108,16 @@ export function registerLiveCommand(
         let fatal: LiveEvent | null = null;
         await lastValueFrom(
           liveTranscription(audio$.pipe(takeUntil(fromEvent(process, 'SIGINT'))), {
-            draft: draft ? { model: draft, options: transcribe } : null,
-            confirm: { model: confirm, options: transcribe },
+            draft: draft
+              ? {
+                  model: draft,
+                  options: { ...transcribe, audioContext: ctx.config.live.draftAudioContext },
+                }
+              : null,
+            confirm: {
+              model: confirm,
+              options: { ...transcribe, audioContext: ctx.config.live.confirmAudioContext },
+            },
             detector,
             speed,
             draftStepMs: ctx.config.live.draftStepMs,

@@ -76,6 +76,32 @@ describe('earshot transcribe', () => {
     expect(parsed.stdout).toContain('00:02.500 --> 00:04.000');
   });
 
+  it('encodes only the audio with --audio-context content and writes the same subtitles', async () => {
+    const result = await cli(
+      [
+        'transcribe',
+        '--model',
+        model,
+        '--language',
+        'en',
+        '--format',
+        'srt',
+        '--dtype',
+        'fp32',
+        '--audio-context',
+        'content',
+        '--no-progress',
+        JFK_FLAC,
+      ],
+      env(),
+    );
+    expect(result.stderr).toBe('');
+    expect(result.stdout).toContain('00:00:02,500 --> 00:00:04,000\nask not');
+    expect(readdirSync(join(model, '.earshot', 'derived'))).toContain(
+      'encoder_model.variable-length.onnx',
+    );
+  });
+
   it('writes every format for several files into an output folder', async () => {
     const out = join(tempDir(), 'out');
     const result = await cli(
@@ -184,8 +210,12 @@ describe('earshot transcribe', () => {
       ['--format', 'docx'],
       ['--beam-size', '0'],
       ['--temperature', 'hot'],
+      ['--audio-context', 'half'],
     ]) {
-      const result = await cli(['transcribe', '--model', model, ...flags, JFK_FLAC], env());
+      const result = await cli(
+        ['transcribe', '--model', model, '--dtype', 'fp32', ...flags, JFK_FLAC],
+        env(),
+      );
       expect(result.stderr).toContain('error [invalid_parameter]');
     }
   });

@@ -40,6 +40,7 @@ interface TranscribeFlags {
   highlightWords?: boolean;
   raw?: string;
   vad?: boolean;
+  audioContext?: string;
   progress: boolean;
 }
 
@@ -88,6 +89,7 @@ function decodeOptions(flags: TranscribeFlags): TranscribeOptions {
     ...(flags.clipTimestamps ? { clipTimestamps: flags.clipTimestamps } : {}),
     conditionOnPreviousText: flags.conditionOnPreviousText,
     ...(flags.vad ? { vad: true } : {}),
+    ...(flags.audioContext ? { audioContext: flags.audioContext as 'full' | 'content' } : {}),
     wordTimestamps:
       flags.wordTimestamps === true ||
       flags.highlightWords === true ||
@@ -134,6 +136,10 @@ export function registerTranscribeCommand(
       'subtitles: one cue per word, underlined (implies word timestamps)',
     )
     .option('--vad', 'transcribe only the speech voice activity detection finds (skips silence)')
+    .option(
+      '--audio-context <full|content>',
+      'encoder input: 30 s windows (full, default) or only the audio (content: faster, less accurate)',
+    )
     .option('--raw <rate[:channels]>', 'inputs are headerless s16le PCM at this rate')
     .option('--no-progress', 'no progress bars')
     .addHelpText(
@@ -145,6 +151,7 @@ export function registerTranscribeCommand(
         'earshot transcribe --format srt --max-line-width 42 --max-line-count 2 -o subs/ episode*.mkv',
         'earshot transcribe --task translate --format vtt lecture.webm > lecture.vtt',
         'earshot transcribe --hotwords "Kubernetes, Grafana" --word-timestamps --format json talk.wav',
+        'earshot transcribe --audio-context content --model onnx-community/whisper-base voice-note.ogg',
       ]),
     )
     .action(async (files: string[], flags: TranscribeFlags, command: Command) => {

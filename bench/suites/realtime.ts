@@ -14,17 +14,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { loadConfig } from '../../src/config/index.js';
-import { createLogger } from '../../src/logging.js';
-import { ModelStore } from '../../src/models/model-store.js';
 import { SessionPool, sessionPoolOptions } from '../../src/models/session-pool.js';
-import { buildServer } from '../../src/server/app.js';
-import { storeModelLoader } from '../../src/server/model-loader.js';
-import { ModelRegistry } from '../../src/server/model-registry.js';
-import { writeHeardFixture } from '../../test/helpers/scripted-fixture.js';
 import { connect, pcm16Base64, socketUrl } from '../../test/helpers/socket-client.js';
 import { buildScene, type Scene, type ScenePart } from '../../test/helpers/speech-scene.js';
+import { startFixtureServer } from '../lib/fixture-server.js';
 import { round } from '../lib/stats.js';
 import type { BenchSuite } from '../run.js';
 
@@ -164,34 +158,7 @@ export const suite: BenchSuite = {
     const folder = mkdtempSync(join(tmpdir(), 'earshot-bench-realtime-'));
     const pool = new SessionPool(sessionPoolOptions(loadConfig({ env: {}, cwd: folder }).config));
     try {
-      writeHeardFixture(join(folder, 'model'), {
-        language: 'en',
-        segments: [[0, 2, TRANSCRIPT]],
-        dims: 'tiny',
-      });
-      const { config } = loadConfig({
-        env: {},
-        cwd: folder,
-        overrides: {
-          log: { level: 'info' },
-          asr: { model: join(folder, 'model'), dtype: 'fp32' },
-          models: { dir: join(folder, 'cache'), offline: true },
-        },
-      });
-      const logger = createLogger(config, new Writable({ write: (_c, _e, done) => done() }));
-      const store = new ModelStore({
-        dir: config.models.dir,
-        hubUrl: config.models.hubUrl,
-        offline: true,
-        token: null,
-        timeoutS: 5,
-      });
-      const models = new ModelRegistry({
-        defaultModel: config.asr.model,
-        loader: storeModelLoader({ store, pool, dtype: 'fp32' }),
-      });
-      const server = await buildServer({ config, logger, models });
-      const url = await server.listen({ host: '127.0.0.1', port: 0 });
+      const { server, url, config } = await startFixtureServer(folder, pool, [[0, 2, TRANSCRIPT]]);
       const repeats = quick ? 1 : 2;
       const parts: ScenePart[] = [{ silenceS: 0.5 }];
       for (let i = 0; i < repeats; i++)

@@ -13,20 +13,14 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import autocannon from 'autocannon';
 import { loadAudio } from '../../src/audio/load.js';
 import { encodeWav } from '../../src/audio/wav.js';
 import { loadConfig } from '../../src/config/index.js';
-import { createLogger } from '../../src/logging.js';
-import { ModelStore } from '../../src/models/model-store.js';
 import { SessionPool, sessionPoolOptions } from '../../src/models/session-pool.js';
-import { buildServer } from '../../src/server/app.js';
-import { storeModelLoader } from '../../src/server/model-loader.js';
-import { ModelRegistry } from '../../src/server/model-registry.js';
 import { multipart } from '../../test/helpers/multipart.js';
-import { writeHeardFixture } from '../../test/helpers/scripted-fixture.js';
 import { whisperTokenizer } from '../../test/helpers/whisper-tokenizer.js';
+import { startFixtureServer } from '../lib/fixture-server.js';
 import { round } from '../lib/stats.js';
 import type { BenchSuite } from '../run.js';
 
@@ -150,36 +144,12 @@ export const suite: BenchSuite = {
     const folder = mkdtempSync(join(tmpdir(), 'earshot-bench-server-'));
     const pool = new SessionPool(sessionPoolOptions(loadConfig({ env: {}, cwd: folder }).config));
     try {
-      writeHeardFixture(join(folder, 'model'), {
-        language: 'en',
-        segments: [[0, CLIP_S, TRANSCRIPT]],
-        dims: 'tiny',
-      });
-      const { config } = loadConfig({
-        env: {},
-        cwd: folder,
-        overrides: {
-          log: { level: 'info' },
-          asr: { model: join(folder, 'model'), dtype: 'fp32' },
-          server: { queueLength: QUEUE },
-          models: { dir: join(folder, 'cache'), offline: true },
-        },
-      });
-      // Request logging stays on (it is part of the cost of a request) but goes nowhere.
-      const logger = createLogger(config, new Writable({ write: (_c, _e, done) => done() }));
-      const store = new ModelStore({
-        dir: config.models.dir,
-        hubUrl: config.models.hubUrl,
-        offline: true,
-        token: null,
-        timeoutS: 5,
-      });
-      const models = new ModelRegistry({
-        defaultModel: config.asr.model,
-        loader: storeModelLoader({ store, pool, dtype: 'fp32' }),
-      });
-      const server = await buildServer({ config, logger, models });
-      const url = await server.listen({ host: '127.0.0.1', port: 0 });
+      const { server, url, config } = await startFixtureServer(
+        folder,
+        pool,
+        [[0, CLIP_S, TRANSCRIPT]],
+        { queueLength: QUEUE },
+      );
       const jfk = (
         await loadAudio(new URL('../../../shared/data/audio/jfk.flac', import.meta.url).pathname)
       ).samples;

@@ -23,6 +23,22 @@ interface Writer {
   write(result: TranscriptionResult, options: WriteOptions): string;
 }
 
+/** A segment as openai-whisper's result dictionary and OpenAI's API spell it (snake_case). */
+export function whisperSegment(segment: TranscriptionResult['segments'][number]) {
+  return {
+    id: segment.id,
+    seek: segment.seek,
+    start: segment.start,
+    end: segment.end,
+    text: segment.text,
+    tokens: segment.tokens,
+    temperature: segment.temperature,
+    avg_logprob: segment.avgLogprob,
+    compression_ratio: segment.compressionRatio,
+    no_speech_prob: segment.noSpeechProb,
+  };
+}
+
 /** The OpenAI API's verbose_json body. */
 export function verboseJson(result: TranscriptionResult, options: WriteOptions = {}) {
   const words = result.segments.flatMap((segment) => segment.words ?? []);
@@ -32,18 +48,7 @@ export function verboseJson(result: TranscriptionResult, options: WriteOptions =
     language: languageName(result.language) ?? result.language,
     duration: result.durationS,
     text: result.text,
-    segments: result.segments.map((segment) => ({
-      id: segment.id,
-      seek: segment.seek,
-      start: segment.start,
-      end: segment.end,
-      text: segment.text,
-      tokens: segment.tokens,
-      temperature: segment.temperature,
-      avg_logprob: segment.avgLogprob,
-      compression_ratio: segment.compressionRatio,
-      no_speech_prob: segment.noSpeechProb,
-    })),
+    segments: result.segments.map(whisperSegment),
     ...(includeWords ? { words: words.map(({ word, start, end }) => ({ word, start, end })) } : {}),
   };
 }

@@ -10,7 +10,7 @@ import { mkdir, rename, rm, stat, truncate } from 'node:fs/promises';
 import type { IncomingMessage } from 'node:http';
 import { dirname, join } from 'node:path';
 import { EarshotError, ModelError } from '../errors.js';
-import { withFileLock } from './file-lock.js';
+import { delay, withFileLock } from './file-lock.js';
 import { asNetworkError, NetworkError } from './http.js';
 import type { HubClient } from './hub-client.js';
 import type { DownloadListener } from './progress.js';
@@ -77,20 +77,6 @@ function isRetryable(error: unknown): boolean {
     );
   }
   return false;
-}
-
-function delay(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolvePromise, reject) => {
-    const timer = setTimeout(resolvePromise, ms);
-    signal?.addEventListener(
-      'abort',
-      () => {
-        clearTimeout(timer);
-        reject(signal.reason);
-      },
-      { once: true },
-    );
-  });
 }
 
 /** Downloads `path` to `destination` (see the module comment). */

@@ -78,7 +78,8 @@ async function tryCreate(path: string): Promise<boolean> {
   }
 }
 
-function delay(ms: number, signal?: AbortSignal): Promise<void> {
+/** Waits `ms`, or rejects with the signal's reason once it aborts. */
+export function delay(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolvePromise, reject) => {
     const timer = setTimeout(resolvePromise, ms);
     signal?.addEventListener(

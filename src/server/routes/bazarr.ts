@@ -8,7 +8,7 @@ import { Type } from 'typebox';
 import { languageName } from '../../asr/languages.js';
 import type { TranscriptionResult } from '../../asr/types.js';
 import { InvalidRequestError } from '../../errors.js';
-import { transcriptWriters } from '../../formats/writers.js';
+import { transcriptWriters, whisperSegment } from '../../formats/writers.js';
 import { vadOptionsFromConfig } from '../../vad/vad-options.js';
 import { VERSION } from '../../version.js';
 import { detectUploadLanguage, refuseWhenSaturated, transcribeUpload } from '../transcription.js';
@@ -51,16 +51,7 @@ function whisperResult(result: TranscriptionResult) {
   return {
     text: result.text,
     segments: result.segments.map((segment) => ({
-      id: segment.id,
-      seek: segment.seek,
-      start: segment.start,
-      end: segment.end,
-      text: segment.text,
-      tokens: segment.tokens,
-      temperature: segment.temperature,
-      avg_logprob: segment.avgLogprob,
-      compression_ratio: segment.compressionRatio,
-      no_speech_prob: segment.noSpeechProb,
+      ...whisperSegment(segment),
       ...(segment.words ? { words: segment.words } : {}),
     })),
     language: result.language,

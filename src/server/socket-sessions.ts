@@ -58,6 +58,11 @@ export class SocketSessions {
     });
   }
 
+  /** Sessions running (accepted and not yet ended). */
+  get active(): number {
+    return this.sessions.size;
+  }
+
   /** Registers an open session; returns the function that forgets it when it ends. */
   add(route: string, session: ClosableSession): () => void {
     this.metrics.countSession(route);

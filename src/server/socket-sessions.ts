@@ -58,6 +58,11 @@ export class SocketSessions {
     });
   }
 
+  /** Whether shutdown has begun (every session has been asked to finish). */
+  get shuttingDown(): boolean {
+    return this.closing !== null;
+  }
+
   /** Sessions running (accepted and not yet ended). */
   get active(): number {
     return this.sessions.size;

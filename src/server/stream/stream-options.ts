@@ -164,9 +164,11 @@ export function resolveStreamSettings(
     }
   };
   const confirmModel = named(options.model ?? config.live.model, 'model');
-  const draftName = options.draft_model ?? config.live.draftModel;
-  const draftModel =
-    options.drafts === false ? null : draftName ? named(draftName, 'draft_model') : confirmModel;
+  // A draft model the client names is checked even with drafts off.
+  const draftName =
+    options.draft_model ?? (options.drafts === false ? null : config.live.draftModel);
+  const draftId = draftName ? named(draftName, 'draft_model') : confirmModel;
+  const draftModel = options.drafts === false ? null : draftId;
   const language = options.language ?? null;
   if (language !== null && toLanguageCode(language) === null) {
     throw new InvalidRequestError(

@@ -200,3 +200,29 @@ describe('stream sessions in metrics and logs', () => {
     expect(server.logText()).not.toContain(model.sentence.split(',')[0]);
   });
 });
+
+describe('API documentation', () => {
+  it('documents /v1/stream with its options, control messages and live events', async () => {
+    const { server } = await start();
+    const document = (await (await fetch(`${server.url}/docs/json`)).json()) as {
+      paths: Record<string, { get?: { parameters?: Array<{ name: string; in: string }> } }>;
+      components: { schemas: Record<string, { properties?: Record<string, unknown> }> };
+    };
+    const names = document.paths['/v1/stream']?.get?.parameters?.map((p) => `${p.in}:${p.name}`);
+    expect(names).toEqual(
+      expect.arrayContaining(
+        ['language', 'model', 'draft_model', 'drafts', 'hold_back', 'vad', 'sample_rate'].map(
+          (name) => `query:${name}`,
+        ),
+      ),
+    );
+    const schemas = document.components.schemas;
+    expect(Object.keys(schemas['stream.client.stream.configure']?.properties ?? {})).toContain(
+      'hold_back',
+    );
+    expect(schemas['stream.client.stream.end']).toBeDefined();
+    for (const type of ['session', 'token', 'confirm', 'diff', 'backtrack', 'final', 'error']) {
+      expect(schemas[`live.event.${type}`]?.properties).toHaveProperty('seq');
+    }
+  });
+});

@@ -52,7 +52,7 @@ async function refused(client: SocketClient, message: Parameters<SocketClient['s
   const event = await client.next('error', from);
   expect(liveSchemaErrors(event)).toBeNull();
   expect(event).toMatchObject({ source: 'source', fatal: false });
-  return event['error'];
+  return event['error'] as { code: string; message: string; status: number; retryable: boolean };
 }
 
 function error(code: string, status = 400) {

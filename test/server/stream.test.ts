@@ -5,14 +5,23 @@
  * commit, more than a sentence this short gets, so each utterance's words come from its final
  * pass: the whole sentence.
  */
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ModelStore } from '../../src/models/model-store.js';
+import { SessionPool } from '../../src/models/session-pool.js';
+import { storeModelLoader } from '../../src/server/model-loader.js';
 import type { LiveEvent } from '../../src/stream/events.js';
 import { emptyTranscript, reduceTranscript, transcriptText } from '../../src/stream/transcript.js';
+import { writeWhisperFixture } from '../fixtures/whisper/index.js';
 import { checkLiveStream } from '../helpers/live-invariants.js';
 import { ScriptedWhisperModel } from '../helpers/scripted-model.js';
 import { startServer, type TestServer } from '../helpers/server.js';
 import { connect, pcm16Chunks, type SocketClient, socketUrl } from '../helpers/socket-client.js';
 import { buildScene, type Scene } from '../helpers/speech-scene.js';
+import { useTempDir } from '../helpers/tmp.js';
+import { whisperTokenizer } from '../helpers/whisper-tokenizer.js';
+
+const tempDir = useTempDir('earshot-stream-');
 
 const CONFIRM = 'scripted/confirm';
 const DRAFT = 'scripted/draft';
@@ -158,5 +167,59 @@ describe('live transcription over /v1/stream', () => {
       settings: { holdBack: 2 },
     });
     expect(events[1]).toMatchObject({ state: 'ended', audioS: 0 });
+  });
+});
+
+describe('an ONNX Whisper fixture behind /v1/stream', () => {
+  it('loads through the model store into the shared registry and transcribes what its decoder is scripted to hear', async () => {
+    // A random encoder and a decoder scripted to write " hello world" after the text-only prompt
+    // a live pass gives it (start of transcript, English, transcribe, no timestamps).
+    const tokenizer = whisperTokenizer();
+    const folder = writeWhisperFixture(join(tempDir(), 'hello'), {
+      dims: 'test',
+      crossAttentions: false,
+      script: {
+        tokens: [
+          ...tokenizer.sotSequence('en', 'transcribe').slice(1),
+          tokenizer.timestampBegin,
+          ...tokenizer.encode(' hello world'),
+          tokenizer.eot,
+        ],
+      },
+    }).folder;
+    const store = new ModelStore({
+      dir: join(tempDir(), 'cache'),
+      hubUrl: 'http://127.0.0.1:9',
+      offline: true,
+      token: null,
+      timeoutS: 5,
+    });
+    const pool = new SessionPool({
+      executionProvider: 'cpu',
+      intraOpThreads: 1,
+      interOpThreads: 1,
+      idleTtlS: 0,
+    });
+    const onnx = await startServer({
+      models: [folder],
+      loader: storeModelLoader({ store, pool, dtype: 'fp32' }),
+      live: { agreement: 5 },
+    });
+    try {
+      const speech = scene.samples.subarray(0, Math.round(2.5 * 16_000));
+      for (const query of ['?drafts=false&vad=false&language=en', '?vad=false&language=en']) {
+        const client = await connect(socketUrl(onnx.url, `/v1/stream${query}`));
+        expect((await stream(client, speech)).code).toBe(1000);
+        const events = client.events as unknown as LiveEvent[];
+        expect(checkLiveStream(events).finalText).toBe(' hello world');
+        expect(events[0]).toMatchObject({ models: { confirm: folder } });
+      }
+      // Both sessions used the one model the registry loaded.
+      const loaded = onnx.registry.list().filter((model) => model.loaded && !model.aliasOf);
+      expect(loaded.map((model) => model.id)).toEqual([folder]);
+    } finally {
+      await onnx.close();
+      await pool.close();
+    }
   });
 });

@@ -209,6 +209,7 @@ export { type StoreModelLoaderOptions, storeModelLoader } from './server/model-l
 export {
   DEFAULT_MODEL_ALIASES,
   type ModelInfo,
+  type ModelLease,
   type ModelLoadEvent,
   type ModelLoader,
   type ModelReadiness,
@@ -232,6 +233,21 @@ export { ROUTE_MODULES } from './server/routes/index.js';
 export { registerSocketRoute, type SocketRouteOptions } from './server/routes/socket-route.js';
 export { CLOSE_CODES, SocketChannel, type SocketProtocol } from './server/socket-channel.js';
 export { type ClosableSession, SocketSessions } from './server/socket-sessions.js';
+export { AdmittedModel } from './server/stream/admitted-model.js';
+export {
+  DEFAULT_STREAM_RATE,
+  parseStreamControl,
+  resolveStreamSettings,
+  STREAM_CONTROL_SCHEMAS,
+  type StreamConfigure,
+  StreamConfigureSchema,
+  type StreamControl,
+  StreamEndSchema,
+  type StreamOptions,
+  StreamQuerySchema,
+  type StreamSettings,
+} from './server/stream/stream-options.js';
+export { StreamSession, type StreamSessionOptions } from './server/stream/stream-session.js';
 export type {
   ErrorSurface,
   RouteModule,

@@ -171,14 +171,14 @@ export const settings = {
       default: null as string | null,
       parse: optionalString(),
       description:
-        'Model of the confirm pass of `earshot live`: a Whisper hub id (downloaded on first use) or folder.',
+        'Model of the confirm pass of `earshot live` and `/v1/stream`: a Whisper hub id (downloaded on first use) or folder.',
     }),
     draftModel: setting({
       env: 'EARSHOT_LIVE_DRAFT_MODEL',
       default: null as string | null,
       parse: optionalString(),
       description:
-        'Model of the draft pass; unset: the confirm model in both roles (single-model mode).',
+        'Model of the draft pass (`earshot live`, `/v1/stream`); unset: the confirm model in both roles (single-model mode).',
     }),
     draftAudioContext: setting({
       env: 'EARSHOT_LIVE_DRAFT_AUDIO_CONTEXT',
@@ -345,6 +345,13 @@ export const settings = {
       parse: number({ min: 1 }),
       description:
         'Seconds of audio one realtime session may hold untranscribed (its input buffer and the turns waiting for the model); appends beyond it get an `input_audio_buffer_full` error event.',
+    }),
+    streamMaxAudioS: setting({
+      env: 'EARSHOT_STREAM_MAX_AUDIO_S',
+      default: 14_400,
+      parse: number({ min: 1 }),
+      description:
+        'Seconds of audio one `/v1/stream` session may send in all; audio beyond it gets an `audio_too_long` error event (the client ends the stream to get its last final).',
     }),
   },
   tts: {

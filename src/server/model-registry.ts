@@ -39,6 +39,13 @@ export interface ModelLoadEvent {
   ok: boolean;
 }
 
+/** A loaded model held for a while (a live session): it is not unloaded until released. */
+export interface ModelLease {
+  model: TranscriptionModel;
+  /** Gives the model back (once; later calls do nothing). */
+  release(): void;
+}
+
 export interface ModelReadiness {
   id: string;
   ready: boolean;
@@ -123,6 +130,30 @@ export class ModelRegistry {
     } finally {
       this.release(id, entry);
     }
+  }
+
+  /**
+   * Holds the loaded model `id` (a canonical id from `resolve`) until the lease is released: the
+   * same shared model `use` gives, kept loaded however long its holder is idle.
+   */
+  async lease(id: string): Promise<ModelLease> {
+    const entry = this.acquire(id);
+    let model: TranscriptionModel;
+    try {
+      model = await entry.model;
+    } catch (error) {
+      this.release(id, entry);
+      throw error;
+    }
+    let held = true;
+    return {
+      model,
+      release: () => {
+        if (!held) return;
+        held = false;
+        this.release(id, entry);
+      },
+    };
   }
 
   /** Loads every served model (or finds it loaded) and reports which ones work. */

@@ -58,6 +58,16 @@ export class SocketSessions {
     });
   }
 
+  /** Whether shutdown has begun (every session has been asked to finish). */
+  get shuttingDown(): boolean {
+    return this.closing !== null;
+  }
+
+  /** Sessions running (accepted and not yet ended). */
+  get active(): number {
+    return this.sessions.size;
+  }
+
   /** Registers an open session; returns the function that forgets it when it ends. */
   add(route: string, session: ClosableSession): () => void {
     this.metrics.countSession(route);

@@ -2,10 +2,11 @@
  * Options of a live session: the two passes (which model does what) and the timing that trades
  * latency, flicker and compute against each other.
  */
-import type { SchedulerLike } from 'rxjs';
+import type { Observable, SchedulerLike } from 'rxjs';
 import type { TranscribeOptions, TranscriptionModel } from '../asr/types.js';
 import { InvalidRequestError } from '../errors.js';
 import type { EndpointDetector } from './endpoints.js';
+import type { LiveEventPayload } from './events.js';
 
 /** A model in one role, with the options every call gets (language, token budgets, …). */
 export interface LivePassConfig {
@@ -75,6 +76,11 @@ export interface LiveOptions extends Partial<LiveTiming> {
   speed?: number;
   /** Called with the session's sizes after every chunk of audio. */
   onStats?: (stats: LiveStats) => void;
+  /**
+   * Events from outside the pipeline (a server refusing a client's message) to carry in the
+   * session's stream, stamped in order with its own events, until the passes have finished.
+   */
+  notices?: Observable<LiveEventPayload>;
 }
 
 /** The timing with defaults filled in, checked for values that cannot work. */

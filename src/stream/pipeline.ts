@@ -14,6 +14,7 @@ import {
   concatMap,
   connect,
   defer,
+  EMPTY,
   filter,
   finalize,
   from,
@@ -23,6 +24,9 @@ import {
   mergeMap,
   type Observable,
   of,
+  Subject,
+  takeUntil,
+  tap,
 } from 'rxjs';
 import type { LiveEvent, LiveEventPayload } from './events.js';
 import type { LiveOptions } from './live-options.js';
@@ -73,9 +77,17 @@ export function liveTranscription(
         ),
       ),
     );
+    // Outside notices run until the work is done (subscribed first, so that work finishing at
+    // once still ends them).
+    const workDone$ = new Subject<void>();
+    const notices$ = (options.notices ?? EMPTY).pipe(
+      takeUntil(workDone$),
+      map((payload) => [payload]),
+    );
+    const finish = () => workDone$.next();
     return concat(
       defer(() => of<LiveEventPayload[]>([session.started()])),
-      work$,
+      merge(notices$, work$.pipe(tap({ complete: finish, error: finish }))),
       defer(() => of<LiveEventPayload[]>([session.ended()])),
     ).pipe(
       concatMap((payloads) => payloads.map((payload) => session.stamp(payload))),

@@ -17,6 +17,11 @@ const validate = ajv.compile(
   JSON.parse(readFileSync(join(ROOT, 'schema', 'live-event.schema.json'), 'utf8')),
 );
 
+/** Why `event` does not match the published JSON Schema, or null when it does. */
+export function liveSchemaErrors(event: unknown): string | null {
+  return validate(event) ? null : ajv.errorsText(validate.errors);
+}
+
 export interface StreamFacts {
   /** The finals' text, in order. */
   finalText: string;

@@ -81,7 +81,10 @@ export interface ScriptedModelOptions {
   gate?: Gate;
 }
 
-/** A script that answers language detection with `language` and plays `segments` per window. */
+/**
+ * A script that answers language detection with `language` and plays `segments` per window; a
+ * decoder prompted without timestamps (`<|notimestamps|>`) hears the same words, without them.
+ */
 export function segmentScript(
   segments: ReadonlyArray<readonly [number, number, string]>,
   language: string,
@@ -92,12 +95,16 @@ export function segmentScript(
     ...tokenizer.encode(` ${text}`),
     ts(end),
   ]);
+  const textOnly = segments.flatMap(([, , text]) => tokenizer.encode(` ${text}`));
   const languageToken = tokenizer.languageToken(language) as number;
   return (context) => {
     if (context.prefix.length === 1) return { [languageToken]: 10 };
     const taskAt = context.prefix.findIndex(
       (token) => token === tokenizer.transcribe || token === tokenizer.translate,
     );
+    if (context.prefix[taskAt + 1] === tokenizer.noTimestamps) {
+      return { [textOnly[context.prefix.length - taskAt - 2] ?? tokenizer.eot]: 10 };
+    }
     const position = context.prefix.length - taskAt - 1;
     return { [tokens[position] ?? tokenizer.eot]: 10 };
   };

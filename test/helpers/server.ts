@@ -16,6 +16,8 @@ export interface TestServerOptions {
   /** Server settings (the rest are defaults). */
   server?: Partial<Config['server']>;
   audio?: Partial<Config['audio']>;
+  /** Live transcription settings (the rest are defaults). */
+  live?: Partial<Config['live']>;
   /**
    * Test models by id, or the ids a real `loader` serves. The first id is the default model
    * (`asr.model`) unless `defaultModel` says otherwise.
@@ -54,6 +56,7 @@ export async function startServer(options: TestServerOptions): Promise<TestServe
       asr: { model: defaultModel },
       server: { models: ids.filter((id) => id !== defaultModel), ...options.server },
       ...(options.audio ? { audio: options.audio } : {}),
+      ...(options.live ? { live: options.live } : {}),
       ...(options.tts ? { tts: options.tts } : {}),
     },
   });

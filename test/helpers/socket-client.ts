@@ -1,7 +1,8 @@
 /**
  * A WebSocket test client (the `ws` package): connects to a started server, records every JSON
  * event it receives, and lets a test wait for the next event of a type, or for the close, without
- * sleeping. Audio helpers turn samples into the base64 pcm16 the realtime protocol carries.
+ * sleeping. Audio helpers turn samples into the pcm16 the realtime (base64) and stream (binary)
+ * protocols carry.
  */
 import WebSocket, { type ClientOptions } from 'ws';
 
@@ -99,14 +100,29 @@ export async function connect(
   };
 }
 
-/** Samples in [-1, 1] as base64 16-bit little-endian PCM. */
-export function pcm16Base64(samples: Float32Array): string {
+/** Samples in [-1, 1] as 16-bit little-endian PCM. */
+export function pcm16(samples: Float32Array): Buffer {
   const bytes = Buffer.alloc(samples.length * 2);
   for (let i = 0; i < samples.length; i++) {
     const value = Math.max(-1, Math.min(1, samples[i] as number));
     bytes.writeInt16LE(Math.round(value * 32767), i * 2);
   }
-  return bytes.toString('base64');
+  return bytes;
+}
+
+/** Samples in [-1, 1] as base64 16-bit little-endian PCM. */
+export function pcm16Base64(samples: Float32Array): string {
+  return pcm16(samples).toString('base64');
+}
+
+/** Binary pcm16 messages of `chunkMs` each (the way a microphone client sends to /v1/stream). */
+export function pcm16Chunks(samples: Float32Array, sampleRate: number, chunkMs = 100): Buffer[] {
+  const size = Math.round((sampleRate * chunkMs) / 1000);
+  const chunks: Buffer[] = [];
+  for (let from = 0; from < samples.length; from += size) {
+    chunks.push(pcm16(samples.subarray(from, from + size)));
+  }
+  return chunks;
 }
 
 /** `input_audio_buffer.append` events of `chunkMs` each (the way a microphone client sends). */

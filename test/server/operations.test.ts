@@ -156,6 +156,7 @@ describe('API documentation', () => {
         '/v1/models/{id}',
         '/v1/models/{owner}/{name}',
         '/v1/realtime',
+        '/v1/stream',
       ].sort(),
     );
     const upload = document.paths['/v1/audio/transcriptions']?.['post']?.requestBody?.content;

@@ -1,6 +1,6 @@
-import { lastValueFrom, Observable, toArray } from 'rxjs';
+import { lastValueFrom, Observable, Subject, toArray } from 'rxjs';
 import { describe, expect, test } from 'vitest';
-import type { LiveEvent } from '../../src/stream/events.js';
+import type { LiveEvent, LiveEventPayload } from '../../src/stream/events.js';
 import type { LiveOptions } from '../../src/stream/live-options.js';
 import { liveTranscription } from '../../src/stream/pipeline.js';
 import { checkLiveStream } from '../helpers/live-invariants.js';
@@ -290,5 +290,30 @@ describe('live pipeline on scripted engines', () => {
     await time.run(time.sleep(5000));
     expect(seen.length).toBe(count);
     expect(time.scheduler.actions.length).toBe(0);
+  });
+
+  test('notices from outside the pipeline are stamped in order with its events while the session runs', async () => {
+    const notices = new Subject<LiveEventPayload>();
+    const refusal: LiveEventPayload = {
+      type: 'error',
+      error: { code: 'invalid_json', message: 'not JSON', status: 400, retryable: false },
+      source: 'source',
+      fatal: false,
+    };
+    const { events, facts, script } = await runLive({
+      options: { notices },
+      audio: (s, time) => {
+        time.scheduler.schedule(() => notices.next(refusal), 1000);
+        return s.paced(time);
+      },
+    });
+    // runLive's checkLiveStream found every seq in its place.
+    const [error] = ofType(events, 'error');
+    expect(error).toMatchObject({ ...refusal, v: 1 });
+    expect(error?.wallMs).toBeGreaterThanOrEqual(1000);
+    expect(events.at(-1)).toMatchObject({ type: 'session', state: 'ended' });
+    expect(facts.finalText).toBe(script.text);
+    // Once the session has ended, notices are no longer listened to.
+    expect(notices.observed).toBe(false);
   });
 });

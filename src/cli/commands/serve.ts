@@ -46,7 +46,7 @@ export function registerServeCommand(
   program
     .command('serve')
     .description(
-      'start the speech API server: OpenAI-compatible /v1/audio routes, realtime transcription over WebSocket (/v1/realtime), the whisper-asr-webservice API Bazarr uses, /health, /ready, /metrics and API docs at /docs',
+      'start the speech API server: OpenAI-compatible /v1/audio routes, realtime transcription over WebSocket (/v1/realtime), live drafts and confirmations over WebSocket (/v1/stream), the whisper-asr-webservice API Bazarr uses, /health, /ready, /metrics and API docs at /docs',
     )
     .option('--host <host>', 'address to listen on (default: server.host, 127.0.0.1)')
     .option('--port <port>', 'port to listen on (default: server.port, 8000)', portNumber)
@@ -60,6 +60,7 @@ export function registerServeCommand(
         'earshot serve',
         'earshot serve --host 0.0.0.0 --port 9000 --model onnx-community/whisper-small',
         'EARSHOT_API_KEYS=secret-key earshot serve',
+        'EARSHOT_LIVE_DRAFT_MODEL=onnx-community/whisper-tiny earshot serve --model onnx-community/whisper-small',
         'curl -F file=@talk.mp3 -F model=whisper-1 http://127.0.0.1:8000/v1/audio/transcriptions',
         `curl -H 'content-type: application/json' -d '{"model":"tts-1","voice":"nova","input":"Hello."}' http://127.0.0.1:8000/v1/audio/speech -o hello.mp3`,
       ]),
@@ -85,9 +86,13 @@ export function registerServeCommand(
       });
       // One Silero VAD for speech-only transcription and for realtime turn detection.
       const vad = sileroVadFromConfig(config, pool);
+      // The live models (`live.model`, `live.draftModel`) are the defaults of /v1/stream sessions.
+      const liveModels = [config.live.model, config.live.draftModel].filter(
+        (id): id is string => id !== null,
+      );
       const models = new ModelRegistry({
         defaultModel: config.asr.model,
-        models: config.server.models,
+        models: [...config.server.models, ...liveModels],
         aliases: config.server.modelAliases,
         loader: storeModelLoader({
           store,

@@ -19,7 +19,7 @@ export async function installDocs(app: FastifyInstance): Promise<void> {
       info: {
         title: 'Earshot speech API',
         description:
-          "Local, private speech recognition and synthesis. OpenAI-compatible audio routes under `/v1` (transcriptions, translations, speech, voices), the whisper-asr-webservice routes Bazarr uses (`/asr`, `/detect-language`), and operations routes (`/health`, `/ready`, `/metrics`). Errors under `/v1` use OpenAI's `{ error: { message, type, param, code } }` shape.",
+          "Local, private speech recognition and synthesis. OpenAI-compatible audio routes under `/v1` (transcriptions, translations, speech, voices), live transcription over WebSockets (`/v1/realtime` in OpenAI's protocol, `/v1/stream` in Earshot's live event protocol), the whisper-asr-webservice routes Bazarr uses (`/asr`, `/detect-language`), and operations routes (`/health`, `/ready`, `/metrics`). Errors under `/v1` use OpenAI's `{ error: { message, type, param, code } }` shape.",
         version: VERSION,
       },
       tags: [

@@ -9,6 +9,7 @@
 import { type Static, Type } from 'typebox';
 import { Compile } from 'typebox/compile';
 import { type EarshotError, InvalidRequestError } from '../../errors.js';
+import { type MessageValidator, parseJsonObject, schemaFailure } from '../client-messages.js';
 
 const EventId = Type.Optional(
   Type.String({
@@ -189,32 +190,18 @@ const validators = {
 const gaSession = Compile(GaSessionSchema);
 const betaSession = Compile(BetaSessionSchema);
 
-type Issue = ReturnType<(typeof gaSession)['Errors']>[number];
-
 function isEventType(type: string): type is keyof typeof validators {
   return Object.hasOwn(validators, type);
 }
 
 /** Parses one text message; throws `ClientEventError` when it is not an acceptable event. */
 export function parseClientEvent(text: string): ClientEvent {
-  let value: unknown;
+  let event: Record<string, unknown>;
   try {
-    value = JSON.parse(text);
-  } catch {
-    throw new ClientEventError(
-      new InvalidRequestError('invalid_json', 'The message is not valid JSON.'),
-      null,
-      null,
-    );
+    event = parseJsonObject(text);
+  } catch (error) {
+    throw new ClientEventError(error as EarshotError, null, null);
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new ClientEventError(
-      new InvalidRequestError('invalid_json', 'A client event must be a JSON object.'),
-      null,
-      null,
-    );
-  }
-  const event = value as Record<string, unknown>;
   const eventId = typeof event['event_id'] === 'string' ? event['event_id'] : null;
   const type = event['type'];
   if (typeof type !== 'string') {
@@ -244,54 +231,13 @@ export function parseClientEvent(text: string): ClientEvent {
 }
 
 function check(
-  validator: { Check(value: unknown): boolean; Errors(value: unknown): Issue[] },
+  validator: MessageValidator,
   value: unknown,
   prefix: string,
   eventId: string | null,
 ): void {
-  if (validator.Check(value)) return;
-  const issues = validator.Errors(value);
-  // Union branches that merely failed to be null (or failed as a whole) say less than the
-  // specific failure inside the branch that was meant.
-  const telling =
-    issues.find(
-      (issue) =>
-        issue.keyword !== 'anyOf' &&
-        !(issue.keyword === 'type' && (issue.params as { type?: unknown }).type === 'null'),
-    ) ?? issues[0];
-  const path = telling ? pathOf(telling, prefix) : prefix;
-  throw invalid(eventId, path || null, describe(telling, path));
-}
-
-function pathOf(issue: Issue, prefix: string): string {
-  const parts = issue.instancePath
-    .split('/')
-    .slice(1)
-    .map((part) => part.replaceAll('~1', '/').replaceAll('~0', '~'));
-  if (issue.keyword === 'required') {
-    const missing = (issue.params as { requiredProperties?: string[] }).requiredProperties?.[0];
-    if (missing) parts.push(missing);
-  }
-  return [prefix, ...parts].filter(Boolean).join('.');
-}
-
-function describe(issue: Issue | undefined, path: string): string {
-  const name = path ? `'${path}'` : 'the event';
-  if (!issue) return `Invalid value for ${name}.`;
-  const params = issue.params as Record<string, unknown>;
-  switch (issue.keyword) {
-    case 'required':
-      return `Missing required parameter: ${name}.`;
-    case 'const':
-      return `Invalid value for ${name}: expected ${JSON.stringify(params['allowedValue'])}.`;
-    case 'type':
-      return `Invalid type for ${name}: expected ${String(params['type'])}.`;
-    case 'minimum':
-    case 'maximum':
-      return `Invalid value for ${name}: must be ${String(params['comparison'])} ${String(params['limit'])}.`;
-    default:
-      return `Invalid value for ${name}: ${issue.message}.`;
-  }
+  const failure = schemaFailure(validator, value, prefix);
+  if (failure) throw invalid(eventId, failure.param, failure.message);
 }
 
 function invalid(

@@ -9,6 +9,7 @@ import { openAiModelRoutes } from './openai-models.js';
 import { openAiSpeechRoutes } from './openai-speech.js';
 import { operationsRoutes } from './operations.js';
 import { realtimeRoutes } from './realtime.js';
+import { streamRoutes } from './stream.js';
 
 export const ROUTE_MODULES: readonly RouteModule[] = [
   operationsRoutes,
@@ -17,4 +18,5 @@ export const ROUTE_MODULES: readonly RouteModule[] = [
   openAiSpeechRoutes,
   bazarrRoutes,
   realtimeRoutes,
+  streamRoutes,
 ];

@@ -17,7 +17,6 @@ import {
 } from './onnx-decoder-stepper.js';
 import type {
   AlignmentAttention,
-  DecoderLogits,
   DecoderStepper,
   EncodedWindow,
   WhisperDimensions,

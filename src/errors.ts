@@ -188,6 +188,11 @@ export class ExternalToolError extends EarshotError {
   }
 }
 
+/** Whether `code` is one of the catalogue's codes (for codes that crossed a boundary as text). */
+export function isErrorCode(code: string): code is ErrorCode {
+  return Object.hasOwn(errorCatalogue, code);
+}
+
 /** Wraps anything unexpected so that callers always see the catalogue's shape. */
 export function toEarshotError(error: unknown): EarshotError {
   if (error instanceof EarshotError) return error;

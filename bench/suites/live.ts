@@ -5,7 +5,8 @@
  * (the base model alone re-transcribing the whole buffer every second, LocalAgreement-2, no
  * drafts), in the same harness. Latency, real-time factor and memory over time come from the
  * event stream (`liveMetrics`) and from the process. A third run repeats ours with confirms on
- * their own audio too (`live.confirmAudioContext = content`). The contenders run one after the other:
+ * their own audio too (`live.confirmAudioContext = content`). Ours runs the confirm model in a
+ * worker thread, as `earshot live` does; the baseline's single model runs on the main thread. The contenders run one after the other:
  * each takes the audio's duration, so they cannot be interleaved round by round; instead one
  * pass of each model alone is timed before, between and after them, with the load average, so
  * that a change in what else the machine was doing shows in the result.
@@ -14,6 +15,7 @@ import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import type { TranscribeOptions } from '../../src/asr/types.js';
 import { WhisperModel } from '../../src/asr/whisper/whisper-model.js';
+import { WorkerTranscriptionModel } from '../../src/asr/worker/worker-model.js';
 import { loadConfig } from '../../src/config/index.js';
 import { ModelStore } from '../../src/models/model-store.js';
 import { SessionPool, sessionPoolOptions } from '../../src/models/session-pool.js';
@@ -105,6 +107,11 @@ export const suite: BenchSuite = {
       WhisperModel.load(await store.resolve(whisperFixtureFolder(size), { kind: 'whisper' }), pool);
     const tiny = await open('tiny');
     const base = await open('base');
+    // Ours runs its confirm model in a worker thread, as `earshot live` does with two models.
+    const baseInWorker = await WorkerTranscriptionModel.open(
+      await store.resolve(whisperFixtureFolder('base'), { kind: 'whisper' }),
+      pool.options,
+    );
     const samples = await speechWithPauses(durationS);
     const draft = { model: tiny, options: budget(DRAFT_TOKENS) };
     const confirm = { model: base, options: budget(CONFIRM_TOKENS) };
@@ -131,7 +138,12 @@ export const suite: BenchSuite = {
       load: round(loadavg()[0] ?? 0, 2),
     });
     const floors = [await probe()];
-    const ours = report('tiny+base', await runContender(samples, { draft, confirm }), durationS);
+    const confirmInWorker = { ...confirm, model: baseInWorker };
+    const ours = report(
+      'tiny+base',
+      await runContender(samples, { draft, confirm: confirmInWorker }),
+      durationS,
+    );
     floors.push(await probe());
     const baseline = report(
       'baseline',
@@ -145,13 +157,16 @@ export const suite: BenchSuite = {
       'tiny+base, content confirms',
       await runContender(samples, {
         draft,
-        confirm: { ...confirm, options: { ...confirm.options, audioContext: 'content' } },
+        confirm: {
+          ...confirmInWorker,
+          options: { ...confirm.options, audioContext: 'content' },
+        },
       }),
       durationS,
     );
     floors.push(await probe());
     const floor = floors[0] as Awaited<ReturnType<typeof probe>>;
-    await Promise.all([tiny.close(), base.close()]);
+    await Promise.all([tiny.close(), base.close(), baseInWorker.close()]);
     await pool.close();
 
     const draftP50 = ours.data.wall.latency.draftWindow.p50;

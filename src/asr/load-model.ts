@@ -9,6 +9,7 @@ import type { SessionPool } from '../models/session-pool.js';
 import type { VadModel } from '../vad/vad-model.js';
 import type { TranscriptionModel } from './types.js';
 import { WhisperModel } from './whisper/whisper-model.js';
+import { WorkerTranscriptionModel } from './worker/worker-model.js';
 
 export interface OpenModelOptions {
   dtype: Dtype;
@@ -18,6 +19,11 @@ export interface OpenModelOptions {
   signal?: AbortSignal;
   /** Serves the `vad` transcription option (default: the packaged Silero v5). */
   vad?: VadModel;
+  /**
+   * Run the model in a worker thread (see `worker-model.ts`), with a session pool of its own
+   * configured as `pool`, so that its inference does not stop the calling thread. Default false.
+   */
+  inWorker?: boolean;
 }
 
 /** Resolves `ref` (hub id or folder) as a Whisper model and loads it. */
@@ -31,5 +37,6 @@ export async function openTranscriptionModel(
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
   });
+  if (options.inWorker) return WorkerTranscriptionModel.open(resolved, options.pool.options);
   return WhisperModel.load(resolved, options.pool, options.vad ? { vad: options.vad } : {});
 }

@@ -59,7 +59,7 @@ export class SessionPool {
   private readonly entries = new Map<string, Entry>();
   private readonly loadListeners: SessionLoadListener[] = [];
 
-  constructor(private readonly options: SessionPoolOptions) {}
+  constructor(readonly options: SessionPoolOptions) {}
 
   /** Called after each session load (for metrics such as model load time). */
   onLoad(listener: SessionLoadListener): void {

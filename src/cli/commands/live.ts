@@ -3,7 +3,7 @@ import { fromEvent, lastValueFrom, type Observable, takeUntil, tap } from 'rxjs'
 import { openTranscriptionModel } from '../../asr/load-model.js';
 import type { TranscriptionModel } from '../../asr/types.js';
 import { loadAudio } from '../../audio/load.js';
-import { EarshotError, type ErrorCode, errorCatalogue, InvalidRequestError } from '../../errors.js';
+import { EarshotError, InvalidRequestError, isErrorCode } from '../../errors.js';
 import { DTYPES, parseDtype } from '../../models/dtypes.js';
 import { ModelStore, modelStoreOptions } from '../../models/model-store.js';
 import { SessionPool, sessionPoolOptions } from '../../models/session-pool.js';
@@ -84,11 +84,14 @@ export function registerLiveCommand(
         onProgress: downloadProgress(ctx.stderr),
       });
       const pool = new SessionPool(sessionPoolOptions(ctx.config));
-      const open = (ref: string) => openTranscriptionModel(ref, { dtype, store, pool });
+      const open = (ref: string, inWorker = false) =>
+        openTranscriptionModel(ref, { dtype, store, pool, inWorker });
       const models: TranscriptionModel[] = [];
       let detector: EndpointDetector | null = null;
       try {
-        const confirm = await open(confirmRef);
+        // With a separate draft model, the confirm model computes in a worker thread: inference
+        // holds the thread that runs it, and drafts must not wait for a confirmation's windows.
+        const confirm = await open(confirmRef, options.draft && draftRef !== confirmRef);
         models.push(confirm);
         const draft = !options.draft
           ? null
@@ -165,10 +168,6 @@ async function liveSource(
   }
   const audio = await loadAudio(file, audioOptions(ctx.config));
   return pacedAudio(audio.samples, { speed });
-}
-
-function isErrorCode(code: string): code is ErrorCode {
-  return Object.hasOwn(errorCatalogue, code);
 }
 
 function parseSpeed(value: string | undefined): number {

@@ -19,6 +19,7 @@ export type {
   TranscriptionWord,
 } from './asr/types.js';
 export { WhisperModel } from './asr/whisper/whisper-model.js';
+export { WorkerTranscriptionModel } from './asr/worker/worker-model.js';
 export {
   AUDIO_OUTPUT_FORMATS,
   type AudioOutputFormat,

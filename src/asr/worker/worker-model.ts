@@ -31,7 +31,12 @@ const FROM_SOURCE = import.meta.url.endsWith('.ts');
 const WORKER_URL = new URL(`./model-worker.${FROM_SOURCE ? 'ts' : 'js'}`, import.meta.url);
 
 function startWorker(workerData: ModelWorkerData): Worker {
-  if (!FROM_SOURCE) return new Worker(WORKER_URL, { workerData });
+  if (!FROM_SOURCE) {
+    // A worker inherits the process's flags; `--input-type` (a program given with -e) is refused
+    // for a worker started from a file.
+    const execArgv = process.execArgv.filter((flag) => !flag.startsWith('--input-type'));
+    return new Worker(WORKER_URL, { workerData, execArgv });
+  }
   const tsx = import.meta.resolve('tsx/esm/api');
   const bootstrap = `import(${JSON.stringify(tsx)}).then((api) => { api.register(); return import(${JSON.stringify(WORKER_URL.href)}); });`;
   return new Worker(bootstrap, { eval: true, workerData });

@@ -3,12 +3,14 @@
  * folder, sharing sessions through the pool.
  */
 import { stat } from 'node:fs/promises';
+import type { InferenceSession } from 'onnxruntime-node';
 import type { PcmAudio } from '../../audio/load.js';
 import { resample } from '../../audio/resample.js';
 import { logMelSpectrogram, WHISPER_N_FRAMES, WHISPER_N_SAMPLES } from '../../dsp/whisper-mel.js';
+import type { ModelContract } from '../../models/contract.js';
 import { acquireModelSession } from '../../models/model-sessions.js';
 import type { ResolvedModel } from '../../models/model-store.js';
-import type { SessionLease, SessionPool } from '../../models/session-pool.js';
+import type { DerivedModel, SessionLease, SessionPool } from '../../models/session-pool.js';
 import { SileroVad } from '../../vad/silero.js';
 import type { VadModel } from '../../vad/vad-model.js';
 import { WindowDecoder } from '../decoding/decode-window.js';
@@ -42,70 +44,77 @@ import {
  */
 const MAX_DERIVED_SOURCE_BYTES = 1024 ** 3;
 
+/** A graph derived from a model file: where it is kept, its contract, how to build it. */
+interface Derivation {
+  file(sourcePath: string): Promise<string | null>;
+  contract: ModelContract;
+  model: DerivedModel;
+}
+
 /**
- * The derived cached-step decoder, when it can be built from `decoderPath` and gives the same
- * logits as the merged decoder; otherwise null, and every step runs the merged decoder.
+ * The graph `derivation` builds from `sourcePath`, when it can be built and `agrees` with the
+ * original on a probe; otherwise null, and the engine keeps using the original.
  */
-async function checkedCachedStep(
+async function checkedDerived(
+  pool: SessionPool,
+  sourcePath: string,
+  derivation: Derivation,
+  agrees: (derived: InferenceSession) => Promise<boolean>,
+): Promise<SessionLease | null> {
+  let lease: SessionLease;
+  try {
+    if ((await stat(sourcePath)).size > MAX_DERIVED_SOURCE_BYTES) return null;
+    const file = await derivation.file(sourcePath);
+    lease = file
+      ? await pool.acquire(file, derivation.contract)
+      : await pool.acquire(sourcePath, derivation.contract, derivation.model);
+  } catch {
+    return null;
+  }
+  if (await agrees(lease.session).catch(() => false)) return lease;
+  lease.release();
+  return null;
+}
+
+const floatTypeOf = (session: InferenceSession, input: (name: string) => boolean) => {
+  const value = session.inputMetadata.find((metadata) => input(metadata.name));
+  return value?.isTensor && value.type === 'float16' ? 'float16' : 'float32';
+};
+
+/** The cached-step decoder (see `cached-step-decoder.ts`), checked against the merged one. */
+function checkedCachedStep(
   pool: SessionPool,
   decoderPath: string,
   decoder: SessionLease,
   architecture: WhisperArchitecture,
 ): Promise<SessionLease | null> {
-  let lease: SessionLease;
-  try {
-    if ((await stat(decoderPath)).size > MAX_DERIVED_SOURCE_BYTES) return null;
-    const file = await cachedStepDecoderFile(decoderPath);
-    lease = file
-      ? await pool.acquire(file, CACHED_STEP_CONTRACT)
-      : await pool.acquire(decoderPath, CACHED_STEP_CONTRACT, CACHED_STEP_DECODER);
-  } catch {
-    return null;
-  }
-  const past = decoder.session.inputMetadata.find((value) =>
-    value.name.startsWith('past_key_values.'),
+  const floatType = floatTypeOf(decoder.session, (name) => name.startsWith('past_key_values.'));
+  return checkedDerived(
+    pool,
+    decoderPath,
+    { file: cachedStepDecoderFile, contract: CACHED_STEP_CONTRACT, model: CACHED_STEP_DECODER },
+    (derived) => cachedStepAgrees(decoder.session, derived, architecture, floatType),
   );
-  const floatType = past?.isTensor && past.type === 'float16' ? 'float16' : 'float32';
-  if (
-    await cachedStepAgrees(decoder.session, lease.session, architecture, floatType).catch(
-      () => false,
-    )
-  )
-    return lease;
-  lease.release();
-  return null;
 }
 
-/**
- * The derived variable-length encoder, when it can be built from `encoderPath` and gives the same
- * states as the encoder on a full window; otherwise null, and every window is 30 s.
- */
-async function checkedVariableLengthEncoder(
+/** The variable-length encoder (see `variable-length-encoder.ts`), checked against the encoder. */
+function checkedVariableLengthEncoder(
   pool: SessionPool,
   encoderPath: string,
   encoder: SessionLease,
   nMels: number,
 ): Promise<SessionLease | null> {
-  let lease: SessionLease;
-  try {
-    if ((await stat(encoderPath)).size > MAX_DERIVED_SOURCE_BYTES) return null;
-    const file = await variableLengthEncoderFile(encoderPath);
-    lease = file
-      ? await pool.acquire(file, VARIABLE_LENGTH_ENCODER_CONTRACT)
-      : await pool.acquire(encoderPath, VARIABLE_LENGTH_ENCODER_CONTRACT, VARIABLE_LENGTH_ENCODER);
-  } catch {
-    return null;
-  }
-  const features = encoder.session.inputMetadata.find((value) => value.name === 'input_features');
-  const floatType = features?.isTensor && features.type === 'float16' ? 'float16' : 'float32';
-  if (
-    await variableLengthEncoderAgrees(encoder.session, lease.session, nMels, floatType).catch(
-      () => false,
-    )
-  )
-    return lease;
-  lease.release();
-  return null;
+  const floatType = floatTypeOf(encoder.session, (name) => name === 'input_features');
+  return checkedDerived(
+    pool,
+    encoderPath,
+    {
+      file: variableLengthEncoderFile,
+      contract: VARIABLE_LENGTH_ENCODER_CONTRACT,
+      model: VARIABLE_LENGTH_ENCODER,
+    },
+    (derived) => variableLengthEncoderAgrees(encoder.session, derived, nMels, floatType),
+  );
 }
 
 /**

@@ -332,6 +332,13 @@ export const settings = {
       description:
         'On SIGINT/SIGTERM, how long requests in progress may take to finish before they are cancelled.',
     }),
+    modelWorkers: setting({
+      env: 'EARSHOT_MODEL_WORKERS',
+      default: true,
+      parse: boolean(),
+      description:
+        "Run each speech recognition model in a worker thread of its own, so that inference (which holds the thread running it) never stalls the server's requests, sockets and health checks.",
+    }),
     maxSockets: setting({
       env: 'EARSHOT_MAX_SOCKETS',
       default: 64,

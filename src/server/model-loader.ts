@@ -1,7 +1,8 @@
 /**
  * The default way a server turns a model id into a `TranscriptionModel`: the model store
  * resolves the id (a hub id, downloaded on first use unless offline, or a local folder) and the
- * Whisper engine loads it through the shared session pool.
+ * Whisper engine loads it through the shared session pool, or, with `inWorker`, in a worker
+ * thread with a pool configured like it (the worker's VAD is its own packaged Silero).
  */
 import { openTranscriptionModel } from '../asr/load-model.js';
 import type { Dtype } from '../models/dtypes.js';
@@ -17,6 +18,8 @@ export interface StoreModelLoaderOptions {
   dtype: Dtype;
   /** The VAD behind `vad_filter` and `chunking_strategy` (default: the packaged Silero v5). */
   vad?: VadModel;
+  /** Each model in a worker thread of its own (`server.modelWorkers`); default false. */
+  inWorker?: boolean;
 }
 
 export function storeModelLoader(options: StoreModelLoaderOptions): ModelLoader {

@@ -63,7 +63,7 @@ beforeAll(async () => {
   });
   server = await startServer({
     models: [ENGLISH, POLISH_MODEL, PROMPTED_MODEL],
-    loader: storeModelLoader({ store, pool, dtype: 'fp32' }),
+    loader: storeModelLoader({ store, pool, dtype: 'fp32', inWorker: true }),
   });
   client = new OpenAI({ baseURL: `${server.url}/v1`, apiKey: 'unused', maxRetries: 0 });
 });

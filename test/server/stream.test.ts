@@ -202,7 +202,7 @@ describe('an ONNX Whisper fixture behind /v1/stream', () => {
     });
     const onnx = await startServer({
       models: [folder],
-      loader: storeModelLoader({ store, pool, dtype: 'fp32' }),
+      loader: storeModelLoader({ store, pool, dtype: 'fp32', inWorker: true }),
       live: { agreement: 5 },
     });
     try {

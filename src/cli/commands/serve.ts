@@ -99,6 +99,7 @@ export function registerServeCommand(
           pool,
           dtype: config.asr.dtype,
           vad,
+          inWorker: config.server.modelWorkers,
         }),
         idleTtlS: config.onnx.idleTtlS,
       });

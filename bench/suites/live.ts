@@ -103,15 +103,15 @@ export const suite: BenchSuite = {
       token: null,
       timeoutS: 5,
     });
-    const open = async (size: 'tiny' | 'base') =>
-      WhisperModel.load(await store.resolve(whisperFixtureFolder(size), { kind: 'whisper' }), pool);
+    // fp32 by default; EARSHOT_BENCH_LIVE_DTYPE=q8 runs the weights `asr.dtype` loads by default.
+    const dtype = process.env['EARSHOT_BENCH_LIVE_DTYPE'] === 'q8' ? 'q8' : 'fp32';
+    const resolve = (size: 'tiny' | 'base') =>
+      store.resolve(whisperFixtureFolder(size), { kind: 'whisper', dtype });
+    const open = async (size: 'tiny' | 'base') => WhisperModel.load(await resolve(size), pool);
     const tiny = await open('tiny');
     const base = await open('base');
     // Ours runs its confirm model in a worker thread, as `earshot live` does with two models.
-    const baseInWorker = await WorkerTranscriptionModel.open(
-      await store.resolve(whisperFixtureFolder('base'), { kind: 'whisper' }),
-      pool.options,
-    );
+    const baseInWorker = await WorkerTranscriptionModel.open(await resolve('base'), pool.options);
     const samples = await speechWithPauses(durationS);
     const draft = { model: tiny, options: budget(DRAFT_TOKENS) };
     const confirm = { model: base, options: budget(CONFIRM_TOKENS) };
@@ -172,7 +172,7 @@ export const suite: BenchSuite = {
     const draftP50 = ours.data.wall.latency.draftWindow.p50;
     const confirmP50 = ours.data.wall.latency.confirmWindow.p50;
     const summary = [
-      `audio: ${durationS} s of eSpeak speech with pauses, paced in real time; no VAD; fp32 random weights; drafts on their own audio (audioContext content), confirms on 30 s windows unless said; budgets ${DRAFT_TOKENS} (draft) and ${CONFIRM_TOKENS} (confirm) tokens, space token suppressed`,
+      `audio: ${durationS} s of eSpeak speech with pauses, paced in real time; no VAD; ${dtype} random weights; drafts on their own audio (audioContext content), confirms on 30 s windows unless said; budgets ${DRAFT_TOKENS} (draft) and ${CONFIRM_TOKENS} (confirm) tokens, space token suppressed`,
       `one pass alone on 3 s (before / between / after the contenders): tiny ${floors.map((f) => round(f.draft.median, 0)).join(' / ')} ms, base ${floors.map((f) => round(f.confirm.median, 0)).join(' / ')} ms (medians of ${floor.draft.runs}); load average ${floors.map((f) => f.load).join(' / ')}`,
       ...ours.lines,
       ...baseline.lines,
@@ -185,6 +185,7 @@ export const suite: BenchSuite = {
       summary,
       data: {
         durationS,
+        dtype,
         budgets: { draft: DRAFT_TOKENS, confirm: CONFIRM_TOKENS },
         threads: { intraOp: config.onnx.intraOpThreads, interOp: config.onnx.interOpThreads },
         passAloneMs: floors,

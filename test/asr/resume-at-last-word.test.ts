@@ -3,32 +3,20 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TranscribeOptions } from '../../src/asr/types.js';
 import { WhisperModel } from '../../src/asr/whisper/whisper-model.js';
 import { loadAudio } from '../../src/audio/load.js';
-import { ModelStore } from '../../src/models/model-store.js';
-import { SessionPool } from '../../src/models/session-pool.js';
 import { writeWhisperFixture } from '../fixtures/whisper/index.js';
+import { offlineStore, singleThreadPool } from '../helpers/local-models.js';
 import { JFK_FLAC } from '../helpers/paths.js';
 import { useTempDir } from '../helpers/tmp.js';
 
 const tempDir = useTempDir('earshot-resume-');
-const pool = new SessionPool({
-  executionProvider: 'cpu',
-  intraOpThreads: 1,
-  interOpThreads: 1,
-  idleTtlS: 0,
-});
+const pool = singleThreadPool();
 let model: WhisperModel;
 let jfk: Float32Array;
 
 beforeAll(async () => {
   jfk = (await loadAudio(JFK_FLAC)).samples;
   const folder = writeWhisperFixture(join(tempDir(), 'random'), { dims: 'test', seed: 3 }).folder;
-  const store = new ModelStore({
-    dir: join(tempDir(), 'cache'),
-    hubUrl: 'http://127.0.0.1:9',
-    offline: true,
-    token: null,
-    timeoutS: 5,
-  });
+  const store = offlineStore(tempDir());
   model = await WhisperModel.load(await store.resolve(folder, { kind: 'whisper' }), pool);
 });
 

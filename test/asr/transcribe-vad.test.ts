@@ -6,22 +6,16 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WhisperModel } from '../../src/asr/whisper/whisper-model.js';
-import { ModelStore } from '../../src/models/model-store.js';
-import { SessionPool } from '../../src/models/session-pool.js';
 import { SileroVad } from '../../src/vad/silero.js';
 import { type SpeechTimestamp, speechTimestamps } from '../../src/vad/speech-timestamps.js';
 import { writeWhisperFixture } from '../fixtures/whisper/index.js';
 import { speak } from '../helpers/espeak.js';
+import { offlineStore, singleThreadPool } from '../helpers/local-models.js';
 import { useTempDir } from '../helpers/tmp.js';
 import { whisperTokenizer } from '../helpers/whisper-tokenizer.js';
 
 const tempDir = useTempDir('earshot-transcribe-vad-');
-const pool = new SessionPool({
-  executionProvider: 'cpu',
-  intraOpThreads: 1,
-  interOpThreads: 1,
-  idleTtlS: 0,
-});
+const pool = singleThreadPool();
 afterAll(() => pool.close());
 
 const RATE = 16000;
@@ -78,13 +72,7 @@ describe('transcription with vad: true', () => {
         ],
       },
     });
-    const store = new ModelStore({
-      dir: join(tempDir(), 'cache'),
-      hubUrl: 'http://127.0.0.1:9',
-      offline: true,
-      token: null,
-      timeoutS: 1,
-    });
+    const store = offlineStore(tempDir());
     const model = await WhisperModel.load(await store.resolve(folder, { kind: 'whisper' }), pool);
     try {
       const progress: number[] = [];

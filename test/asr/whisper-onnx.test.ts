@@ -19,21 +19,15 @@ import { WhisperModel } from '../../src/asr/whisper/whisper-model.js';
 import { loadAudio } from '../../src/audio/load.js';
 import { logMelWindows } from '../../src/dsp/whisper-mel.js';
 import { TRANSCRIPT_FORMATS, writeTranscript } from '../../src/formats/writers.js';
-import { ModelStore } from '../../src/models/model-store.js';
-import { SessionPool } from '../../src/models/session-pool.js';
 import { writeWhisperFixture } from '../fixtures/whisper/index.js';
+import { offlineStore, singleThreadPool } from '../helpers/local-models.js';
 import { JFK_FLAC } from '../helpers/paths.js';
 import { noise } from '../helpers/signals.js';
 import { useTempDir } from '../helpers/tmp.js';
 import { whisperTokenizer } from '../helpers/whisper-tokenizer.js';
 
 const tempDir = useTempDir('earshot-whisper-onnx-');
-const pool = new SessionPool({
-  executionProvider: 'cpu',
-  intraOpThreads: 1,
-  interOpThreads: 1,
-  idleTtlS: 0,
-});
+const pool = singleThreadPool();
 afterAll(() => pool.close());
 
 let jfk: Float32Array;
@@ -43,13 +37,7 @@ beforeAll(async () => {
 
 /** A local model folder resolved the way every model is, through the store (no download). */
 function localWhisper(folder: string) {
-  const store = new ModelStore({
-    dir: join(tempDir(), 'cache'),
-    hubUrl: 'http://127.0.0.1:9',
-    offline: true,
-    token: null,
-    timeoutS: 5,
-  });
+  const store = offlineStore(tempDir());
   return store.resolve(folder, { kind: 'whisper' });
 }
 

@@ -3,19 +3,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTranscriptionModel } from '../../src/asr/load-model.js';
 import type { TranscriptionModel, TranscriptionSegment } from '../../src/asr/types.js';
 import { loadAudio } from '../../src/audio/load.js';
-import { ModelStore } from '../../src/models/model-store.js';
-import { SessionPool } from '../../src/models/session-pool.js';
+import type { ModelStore } from '../../src/models/model-store.js';
 import { writeWhisperFixture } from '../fixtures/whisper/index.js';
+import { offlineStore, singleThreadPool } from '../helpers/local-models.js';
 import { JFK_FLAC } from '../helpers/paths.js';
 import { useTempDir } from '../helpers/tmp.js';
 
 const tempDir = useTempDir('earshot-worker-model-');
-const pool = new SessionPool({
-  executionProvider: 'cpu',
-  intraOpThreads: 1,
-  interOpThreads: 1,
-  idleTtlS: 0,
-});
+const pool = singleThreadPool();
 let folder: string;
 let store: ModelStore;
 let inThread: TranscriptionModel;
@@ -34,13 +29,7 @@ const budget = {
 beforeAll(async () => {
   jfk = (await loadAudio(JFK_FLAC)).samples;
   folder = writeWhisperFixture(join(tempDir(), 'random'), { seed: 4 }).folder;
-  store = new ModelStore({
-    dir: join(tempDir(), 'cache'),
-    hubUrl: 'http://127.0.0.1:9',
-    offline: true,
-    token: null,
-    timeoutS: 5,
-  });
+  store = offlineStore(tempDir());
   const open = (worker: boolean) =>
     openTranscriptionModel(folder, { dtype: 'fp32', store, pool, inWorker: worker });
   inThread = await open(false);

@@ -7,13 +7,12 @@
  */
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ModelStore } from '../../src/models/model-store.js';
-import { SessionPool } from '../../src/models/session-pool.js';
 import { storeModelLoader } from '../../src/server/model-loader.js';
 import type { LiveEvent } from '../../src/stream/events.js';
 import { emptyTranscript, reduceTranscript, transcriptText } from '../../src/stream/transcript.js';
 import { writeWhisperFixture } from '../fixtures/whisper/index.js';
 import { checkLiveStream } from '../helpers/live-invariants.js';
+import { offlineStore, singleThreadPool } from '../helpers/local-models.js';
 import { ScriptedWhisperModel } from '../helpers/scripted-model.js';
 import { startServer, type TestServer } from '../helpers/server.js';
 import { connect, pcm16Chunks, type SocketClient, socketUrl } from '../helpers/socket-client.js';
@@ -187,19 +186,8 @@ describe('an ONNX Whisper fixture behind /v1/stream', () => {
         ],
       },
     }).folder;
-    const store = new ModelStore({
-      dir: join(tempDir(), 'cache'),
-      hubUrl: 'http://127.0.0.1:9',
-      offline: true,
-      token: null,
-      timeoutS: 5,
-    });
-    const pool = new SessionPool({
-      executionProvider: 'cpu',
-      intraOpThreads: 1,
-      interOpThreads: 1,
-      idleTtlS: 0,
-    });
+    const store = offlineStore(tempDir());
+    const pool = singleThreadPool();
     const onnx = await startServer({
       models: [folder],
       loader: storeModelLoader({ store, pool, dtype: 'fp32', inWorker: true }),

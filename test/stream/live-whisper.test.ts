@@ -12,8 +12,8 @@ import { WhisperTokenizer } from '../../src/asr/tokenizer/whisper-tokenizer.js';
 import type { TranscribeOptions } from '../../src/asr/types.js';
 import { WhisperModel } from '../../src/asr/whisper/whisper-model.js';
 import { encodeWav, floatToS16le } from '../../src/audio/wav.js';
-import { ModelStore } from '../../src/models/model-store.js';
-import { SessionPool } from '../../src/models/session-pool.js';
+import type { ModelStore } from '../../src/models/model-store.js';
+import type { SessionPool } from '../../src/models/session-pool.js';
 import type { LiveEvent } from '../../src/stream/events.js';
 import { liveMetrics } from '../../src/stream/metrics.js';
 import { liveTranscription } from '../../src/stream/pipeline.js';
@@ -24,6 +24,7 @@ import { writeWhisperFixture } from '../fixtures/whisper/index.js';
 import { cli } from '../helpers/cli.js';
 import { speak } from '../helpers/espeak.js';
 import { checkLiveStream } from '../helpers/live-invariants.js';
+import { offlineStore, singleThreadPool } from '../helpers/local-models.js';
 import { SHARED_DATA } from '../helpers/paths.js';
 import { useTempDir } from '../helpers/tmp.js';
 
@@ -52,19 +53,8 @@ let speech: Float32Array;
 beforeAll(async () => {
   confirmFolder = writeWhisperFixture(join(tempDir(), 'confirm'), { dims: 'test', seed: 1 }).folder;
   draftFolder = writeWhisperFixture(join(tempDir(), 'draft'), { dims: 'test', seed: 2 }).folder;
-  store = new ModelStore({
-    dir: join(tempDir(), 'cache'),
-    hubUrl: 'http://127.0.0.1:9',
-    offline: true,
-    token: null,
-    timeoutS: 5,
-  });
-  pool = new SessionPool({
-    executionProvider: 'cpu',
-    intraOpThreads: 1,
-    interOpThreads: 1,
-    idleTtlS: 0,
-  });
+  store = offlineStore(tempDir());
+  pool = singleThreadPool();
   const first = (await speak('The river was frozen by January.')).samples;
   const second = (await speak('We turned back home.')).samples;
   speech = new Float32Array(first.length + 16_000 + second.length);

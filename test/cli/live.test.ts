@@ -1,43 +1,21 @@
 import { writeFileSync } from 'node:fs';
 import { PassThrough } from 'node:stream';
-import { lastValueFrom, toArray } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { encodeWav } from '../../src/audio/wav.js';
 import { transcriptView } from '../../src/cli/live-render.js';
-import type { LiveEvent } from '../../src/stream/events.js';
-import { liveTranscription } from '../../src/stream/pipeline.js';
 import { cli } from '../helpers/cli.js';
-import { ScriptedDetector, ScriptedEngine, SpeechScript } from '../helpers/live-script.js';
+import { scriptedLiveSession } from '../helpers/live-script.js';
 import { useTempDir } from '../helpers/tmp.js';
-import { VirtualTime } from '../helpers/virtual-time.js';
 
 const tempDir = useTempDir();
 const WORDS = 'the draft says one thing and the confirm pass another'.split(' ');
 
-async function scriptedEvents(): Promise<{ events: LiveEvent[]; script: SpeechScript }> {
-  const time = new VirtualTime();
-  const script = SpeechScript.build(WORDS, { pauseEvery: 5, pauseMs: 800 });
-  const draft = new ScriptedEngine({
-    modelId: 'draft',
-    script,
-    time,
-    costMs: () => 80,
-    say: (index) => (index === 3 ? 'won' : (WORDS[index] as string)),
-  });
-  const confirm = new ScriptedEngine({ modelId: 'confirm', script, time, costMs: () => 300 });
-  const events = await time.run(
-    lastValueFrom(
-      liveTranscription(script.paced(time), {
-        draft: { model: draft },
-        confirm: { model: confirm },
-        detector: new ScriptedDetector(),
-        scheduler: time.scheduler,
-        holdBack: 0,
-      }).pipe(toArray()),
-    ),
+const scriptedEvents = () =>
+  scriptedLiveSession(
+    WORDS,
+    { costMs: 80, say: (index) => (index === 3 ? 'won' : (WORDS[index] as string)) },
+    300,
   );
-  return { events, script };
-}
 
 function capture(isTTY: boolean) {
   const out = Object.assign(new PassThrough(), { isTTY, columns: 60 });

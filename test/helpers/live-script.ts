@@ -5,7 +5,7 @@
  * The engine's hypotheses (including mistakes) and its compute time are chosen by the test; the
  * time passes on a virtual clock. A trivial detector finds speech as non-zero samples.
  */
-import { Observable, type Subscription } from 'rxjs';
+import { lastValueFrom, Observable, type Subscription, toArray } from 'rxjs';
 import type {
   TranscribeOptions,
   TranscriptionModel,
@@ -14,7 +14,9 @@ import type {
 } from '../../src/asr/types.js';
 import type { PcmAudio } from '../../src/audio/load.js';
 import type { EndpointDetector, EndpointEvent } from '../../src/stream/endpoints.js';
-import type { VirtualTime } from './virtual-time.js';
+import type { LiveEvent } from '../../src/stream/events.js';
+import { liveTranscription } from '../../src/stream/pipeline.js';
+import { VirtualTime } from './virtual-time.js';
 
 const RATE = 16_000;
 const MARK = 2 ** -20;
@@ -289,4 +291,43 @@ export class ScriptedDetector implements EndpointDetector {
   close(): void {
     this.closed = true;
   }
+}
+
+/**
+ * A whole live session on `words` (a pause every five words) in virtual time: a draft engine
+ * that writes what `sayDraft` says, a confirm engine that writes the words, scripted endpoints,
+ * no hold-back. Returns every event and the script.
+ */
+export async function scriptedLiveSession(
+  words: readonly string[],
+  draft: { costMs: number; say: (index: number) => string },
+  confirmCostMs: number,
+): Promise<{ events: LiveEvent[]; script: SpeechScript }> {
+  const time = new VirtualTime();
+  const script = SpeechScript.build(words, { pauseEvery: 5, pauseMs: 800 });
+  const draftEngine = new ScriptedEngine({
+    modelId: 'draft',
+    script,
+    time,
+    costMs: () => draft.costMs,
+    say: draft.say,
+  });
+  const confirm = new ScriptedEngine({
+    modelId: 'confirm',
+    script,
+    time,
+    costMs: () => confirmCostMs,
+  });
+  const events = await time.run(
+    lastValueFrom(
+      liveTranscription(script.paced(time), {
+        draft: { model: draftEngine },
+        confirm: { model: confirm },
+        detector: new ScriptedDetector(),
+        scheduler: time.scheduler,
+        holdBack: 0,
+      }).pipe(toArray()),
+    ),
+  );
+  return { events, script };
 }

@@ -1,41 +1,24 @@
-import { lastValueFrom, toArray } from 'rxjs';
 import { describe, expect, test } from 'vitest';
 import type { LiveEvent } from '../../src/stream/events.js';
-import { liveTranscription } from '../../src/stream/pipeline.js';
 import {
   emptyTranscript,
   type LiveTranscript,
   reduceTranscript,
   transcriptText,
 } from '../../src/stream/transcript.js';
-import { ScriptedDetector, ScriptedEngine, SpeechScript } from '../helpers/live-script.js';
-import { VirtualTime } from '../helpers/virtual-time.js';
+import { scriptedLiveSession } from '../helpers/live-script.js';
 
-async function scriptedSession(): Promise<{ events: LiveEvent[]; script: SpeechScript }> {
-  const time = new VirtualTime();
-  const words = 'we never said the words you heard and yet you heard them all the same'.split(' ');
-  const script = SpeechScript.build(words, { pauseEvery: 5, pauseMs: 800 });
-  const draft = new ScriptedEngine({
-    modelId: 'draft',
-    script,
-    time,
-    costMs: () => 90,
-    say: (index) => (index % 4 === 1 ? `${words[index]}s` : (words[index] as string)),
-  });
-  const confirm = new ScriptedEngine({ modelId: 'confirm', script, time, costMs: () => 400 });
-  const events = await time.run(
-    lastValueFrom(
-      liveTranscription(script.paced(time), {
-        draft: { model: draft },
-        confirm: { model: confirm },
-        detector: new ScriptedDetector(),
-        scheduler: time.scheduler,
-        holdBack: 0,
-      }).pipe(toArray()),
-    ),
+const WORDS = 'we never said the words you heard and yet you heard them all the same'.split(' ');
+
+const scriptedSession = () =>
+  scriptedLiveSession(
+    WORDS,
+    {
+      costMs: 90,
+      say: (index) => (index % 4 === 1 ? `${WORDS[index]}s` : (WORDS[index] as string)),
+    },
+    400,
   );
-  return { events, script };
-}
 
 describe('transcript reducer', () => {
   test('folding the stream gives the spoken text; the confirmed part only ever grows at its end', async () => {
